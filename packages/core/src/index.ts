@@ -2,3 +2,4 @@ export * from './errors.ts';
 export * from './tasks/task-rules.ts';
 export * from './time/zones.ts';
 export * from './quick-add/index.ts';
+export * from './recurrence/index.ts';
