@@ -1,16 +1,13 @@
 import { RRuleTemporal } from 'rrule-temporal';
 import { Temporal } from 'temporal-polyfill';
 import { DomainError } from '../errors.ts';
-import { parseRecurrence, WEEKDAYS } from './recurrence.parse.ts';
+import { parseRecurrence } from './recurrence.parse.ts';
 import type { NextOccurrenceInput, ParsedRule, RecurrenceUntil } from './recurrence.types.ts';
 
 type PlainDateTime = Temporal.PlainDateTime;
 type ZonedDateTime = Temporal.ZonedDateTime;
 
-const HOUR_MS = 3_600_000;
-/** Bounds the HOURLY search when filters rarely match (e.g. hourly on February 29 only). */
-const MAX_HOURLY_STEPS = 200_000;
-/** Bounds the candidate scan in `dueNext`; a day holds at most 24 hourly slots. */
+/** Bounds the candidate scan in `firstAfter`; two days hold at most 48 hourly slots. */
 const MAX_CANDIDATES = 500;
 const MAX_PREVIEW = 1000;
 
@@ -116,48 +113,6 @@ function firstOnOrAfterDate(
   return occurrence === null ? null : resolveLocal(occurrence.toPlainDate().toPlainDateTime(anchorTime), tz);
 }
 
-function matchesHourlyFilters(rule: ParsedRule, local: ZonedDateTime): boolean {
-  if (rule.byMonth.length > 0 && !rule.byMonth.includes(local.month)) return false;
-  if (rule.byHour.length > 0 && !rule.byHour.includes(local.hour)) return false;
-  if (rule.byDay.length > 0 && !rule.byDay.some((d) => WEEKDAYS.indexOf(d.weekday) + 1 === local.dayOfWeek)) {
-    return false;
-  }
-  if (rule.byMonthDay.length > 0) {
-    const fromEnd = local.day - local.daysInMonth - 1;
-    if (!rule.byMonthDay.some((d) => d === local.day || d === fromEnd)) return false;
-  }
-  return true;
-}
-
-/**
- * HOURLY steps in elapsed time (INTERVAL real hours from the base), so "every 2 hours" is two hours
- * apart across DST too; BY parts filter in local time.
- */
-function hourlyNext(rule: ParsedRule, base: Date, threshold: Date, tz: string): Date | null {
-  const step = rule.interval * HOUR_MS;
-  let k = Math.max(0, Math.floor((threshold.getTime() - base.getTime()) / step) + 1);
-  for (let i = 0; i < MAX_HOURLY_STEPS; i++, k++) {
-    const candidate = new Date(base.getTime() + k * step);
-    if (candidate > threshold && matchesHourlyFilters(rule, toZoned(candidate, tz))) return candidate;
-  }
-  return null;
-}
-
-/** Local wall time of `instant` with BYMINUTE/BYSECOND applied and sub-second parts dropped. */
-function hourlyBase(rule: ParsedRule, instant: Date, tz: string): Date {
-  const local = toZoned(instant, tz).toPlainDateTime();
-  return resolveLocal(
-    local.with({
-      minute: rule.byMinute[0] ?? local.minute,
-      second: rule.bySecond[0] ?? local.second,
-      millisecond: 0,
-      microsecond: 0,
-      nanosecond: 0,
-    }),
-    tz,
-  );
-}
-
 function withinUntil(
   until: RecurrenceUntil | undefined,
   candidate: Date,
@@ -207,9 +162,7 @@ function computeNext(rule: ParsedRule, input: NextOccurrenceInput): Date | null 
   if (input.mode === 'due') {
     // Strictly after the current due date and, skipping missed occurrences, after now.
     const threshold = new Date(Math.max(input.after.getTime(), input.now.getTime()));
-    if (rule.freq === 'HOURLY') {
-      next = hourlyNext(rule, hourlyBase(rule, input.dtstart.at, tz), threshold, tz);
-    } else if (allDay) {
+    if (allDay) {
       // A date-only occurrence is missed only once its day is over: today's still counts.
       const dayAfterDue = toZoned(input.after, tz).toPlainDate().add({ days: 1 });
       const today = toZoned(input.now, tz).toPlainDate();
@@ -219,9 +172,12 @@ function computeNext(rule: ParsedRule, input: NextOccurrenceInput): Date | null 
       next = firstAfter(floatingSeries(rule, anchorLocal, false), threshold, tz);
     }
   } else if (rule.freq === 'HOURLY') {
-    // every! N hours: N hours after the completion (to the minute), then the BY filters.
-    const base = hourlyBase(rule, new Date(Math.floor(completedAt.getTime() / 60_000) * 60_000), tz);
-    next = hourlyNext(rule, base, completedAt, tz);
+    // every! N hours: restart the series at the completion's local time (to the minute), so the next is
+    // N wall-clock hours later unless BY parts say otherwise.
+    const restart = toZoned(completedAt, tz)
+      .toPlainDateTime()
+      .round({ smallestUnit: 'minute', roundingMode: 'floor' });
+    next = firstAfter(floatingSeries(rule, restart, false), completedAt, tz);
   } else {
     // every! for day-or-longer rules: restart the series on the completion's local date at the anchor's
     // time of day, and take its first occurrence on a later date ("every! 3 days" done Tue 18:00 → Fri).
@@ -250,10 +206,12 @@ function computeNext(rule: ParsedRule, input: NextOccurrenceInput): Date | null 
  * - mode `completion` (Todoist's `every!`): for DAILY and longer, the series restarts on the local date of
  *   `completedAt` at the anchor's time of day and the first occurrence on a later date is returned
  *   ("every! 3 days" at 09:00 completed Tue 18:00 → Fri 09:00; "every! month" completed Feb 20 → Mar 20).
- *   For HOURLY, INTERVAL hours after the completion minute.
+ *   For HOURLY, INTERVAL wall-clock hours after the completion minute.
  *
  * Occurrences keep the anchor's local wall-clock time across DST. A time in a spring-forward gap moves
- * forward by the gap; a repeated fall-back time takes the earlier offset. HOURLY counts elapsed hours.
+ * forward by the gap; a repeated fall-back time takes the earlier offset. HOURLY steps in wall-clock hours
+ * too, so "every 3 hours from 09:00" stays on 09, 12, 15… local all year (one interval is an hour shorter
+ * or longer on a DST night, and a repeated fall-back hour happens once).
  */
 export function nextOccurrence(input: NextOccurrenceInput): Date | null {
   const rule = parseRecurrence(input.rrule);
