@@ -1,0 +1,206 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+// ---- better-auth tables (model keys user/session/account/verification/jwks) ----
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  email: text('email').notNull().unique(),
+  emailVerified: boolean('email_verified').notNull().default(false),
+  image: text('image'),
+  timeZone: text('time_zone').notNull().default('UTC'),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    expiresAt: tstz('expires_at').notNull(),
+    token: text('token').notNull().unique(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: tstz('access_token_expires_at'),
+    refreshTokenExpiresAt: tstz('refresh_token_expires_at'),
+    scope: text('scope'),
+    password: text('password'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('accounts_user_id_idx').on(t.userId)],
+);
+
+export const verifications = pgTable('verifications', {
+  id: text('id').primaryKey(),
+  identifier: text('identifier').notNull(),
+  value: text('value').notNull(),
+  expiresAt: tstz('expires_at').notNull(),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
+
+export const jwks = pgTable('jwks', {
+  id: text('id').primaryKey(),
+  publicKey: text('public_key').notNull(),
+  privateKey: text('private_key').notNull(),
+  createdAt: tstz('created_at').notNull(),
+  expiresAt: tstz('expires_at'),
+  alg: text('alg'),
+  crv: text('crv'),
+});
+
+// ---- personal access tokens (scripts, MCP clients) ----
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    // sha256 of the token; the token itself is shown once and never stored
+    tokenHash: text('token_hash').notNull().unique(),
+    prefix: text('prefix').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    lastUsedAt: tstz('last_used_at'),
+  },
+  (t) => [index('api_tokens_user_id_idx').on(t.userId)],
+);
+
+// ---- domain ----
+
+export const lists = pgTable(
+  'lists',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    position: integer('position').notNull().default(0),
+    isInbox: boolean('is_inbox').notNull().default(false),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('lists_user_name_uq').on(t.userId, sql`lower(${t.name})`),
+    // at most one Inbox per user
+    uniqueIndex('lists_user_inbox_uq').on(t.userId).where(sql`${t.isInbox}`),
+  ],
+);
+
+/**
+ * Priority is stored as a rank (0 none … 4 urgent) so that sorting and range filters use a plain index;
+ * the API speaks names (see packages/core priorities).
+ */
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    listId: uuid('list_id')
+      .notNull()
+      .references(() => lists.id),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    status: text('status', { enum: ['open', 'completed'] })
+      .notNull()
+      .default('open'),
+    priority: smallint('priority').notNull().default(0),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    dueAt: tstz('due_at'),
+    dueTz: text('due_tz'),
+    dueAllDay: boolean('due_all_day').notNull().default(false),
+    recurrence: text('recurrence'),
+    recurrenceMode: text('recurrence_mode', { enum: ['due', 'completion'] }),
+    seriesId: uuid('series_id'),
+    occurrence: integer('occurrence'),
+    // relative/absolute reminder specs as given by the user; fire times live in `reminders`
+    reminderSpecs: jsonb('reminder_specs').notNull().default(sql`'[]'::jsonb`),
+    completedAt: tstz('completed_at'),
+    deletedAt: tstz('deleted_at'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+    search: tsvector('search').generatedAlwaysAs(
+      sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(description, '')), 'B') || setweight(to_tsvector('english', taskstream_tags_text(tags)), 'C')`,
+    ),
+  },
+  (t) => [
+    index('tasks_user_status_due_idx').on(t.userId, t.status, t.dueAt),
+    index('tasks_user_priority_idx').on(t.userId, t.priority),
+    index('tasks_user_created_idx').on(t.userId, t.createdAt),
+    index('tasks_user_list_idx').on(t.userId, t.listId),
+    index('tasks_tags_gin').using('gin', t.tags),
+    index('tasks_search_gin').using('gin', t.search),
+    index('tasks_title_trgm').using('gin', sql`${t.title} gin_trgm_ops`),
+    uniqueIndex('tasks_series_occurrence_uq').on(t.seriesId, t.occurrence),
+  ],
+);
+
+export const outbox = pgTable(
+  'outbox',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    eventId: uuid('event_id').notNull().unique(),
+    topic: text('topic').notNull(),
+    partitionKey: text('partition_key').notNull(),
+    event: jsonb('event').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    publishedAt: tstz('published_at'),
+  },
+  (t) => [index('outbox_unpublished_idx').on(t.seq).where(sql`${t.publishedAt} is null`)],
+);
+
+export const inbox = pgTable(
+  'inbox',
+  {
+    consumer: text('consumer').notNull(),
+    eventId: uuid('event_id').notNull(),
+    processedAt: tstz('processed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.consumer, t.eventId] })],
+);

@@ -1,0 +1,65 @@
+import { limits, priorities } from '@taskstream/core';
+import { z } from 'zod';
+
+export const taskIdParams = z.object({ id: z.uuid({ message: 'must be a task id (uuid)' }) });
+
+export const dueInput = z
+  .object({
+    at: z.string().min(1).max(64).describe('ISO 8601 instant, or a local date / date-time read in `tz`'),
+    tz: z.string().min(1).max(64).optional().describe("IANA time zone; default the user's"),
+    all_day: z.boolean().optional(),
+  })
+  .strict();
+
+export const createTaskBody = z
+  .object({
+    title: z.string().trim().min(1).max(limits.titleMax),
+    description: z.string().max(limits.descriptionMax).optional(),
+    list_id: z.uuid().optional(),
+    priority: z.enum(priorities).optional(),
+    tags: z.array(z.string().max(200)).max(limits.tagsMax).optional(),
+    due: dueInput.nullable().optional(),
+  })
+  .strict();
+export type CreateTaskBody = z.infer<typeof createTaskBody>;
+
+export const updateTaskBody = z
+  .object({
+    title: z.string().trim().min(1).max(limits.titleMax).optional(),
+    description: z.string().max(limits.descriptionMax).optional(),
+    list_id: z.uuid().optional(),
+    priority: z.enum(priorities).optional(),
+    tags: z.array(z.string().max(200)).max(limits.tagsMax).optional(),
+    due: dueInput.nullable().optional(),
+  })
+  .strict();
+export type UpdateTaskBody = z.infer<typeof updateTaskBody>;
+
+export const sortKeys = ['created', 'due', 'priority', 'status', 'title', 'updated'] as const;
+export type SortKey = (typeof sortKeys)[number];
+
+const stringList = z.union([z.string().max(200), z.array(z.string().max(200)).max(50)]);
+
+export const listTasksQuery = z
+  .object({
+    q: z.string().max(500).optional(),
+    filter: z.string().max(2000).optional(),
+    status: z.enum(['open', 'completed', 'trash', 'all']).default('open'),
+    priority: z.string().max(200).optional().describe('one priority or a comma list'),
+    tag: stringList.optional().describe('repeatable'),
+    tag_mode: z.enum(['any', 'all']).default('any'),
+    list_id: z.uuid().optional(),
+    due_before: z.string().max(64).optional(),
+    due_after: z.string().max(64).optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+    has_due: z.enum(['true', 'false']).optional(),
+    sort: z
+      .string()
+      .max(200)
+      .optional()
+      .describe(`comma list of ${sortKeys.join(', ')}; prefix - for descending`),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(2000).optional(),
+  })
+  .describe('Unknown parameters are ignored.');
+export type ListTasksQuery = z.infer<typeof listTasksQuery>;

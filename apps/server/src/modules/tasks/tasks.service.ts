@@ -1,0 +1,358 @@
+import {
+  assertTimeZone,
+  DomainError,
+  localDateTime,
+  normalizeTags,
+  parseDateTimeInZone,
+  priorityRank,
+} from '@taskstream/core';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import type { Clock } from '../../infra/clock/clock.ts';
+import type { Db, Executor, Tx } from '../../infra/db/db.ts';
+import { lists, tasks } from '../../infra/db/schema.ts';
+import type { NewEvent } from '../../infra/events/cloud-event.ts';
+import { appendEvents } from '../../infra/events/outbox.ts';
+import type { AuthUser } from '../../plugins/authenticate.ts';
+import { ensureInbox } from '../lists/lists.repository.ts';
+import { type TaskDto, type TaskRow, toTaskDto } from './tasks.presenter.ts';
+import {
+  afterCursor,
+  decodeCursor,
+  dueDeadline,
+  encodeCursor,
+  orderBy,
+  parsePriorities,
+  parseQueryDate,
+  searchPlan,
+  sortSignature,
+  sortTermsFor,
+} from './tasks.query.ts';
+import { findTask, statusCondition, taskColumns, updateTaskRow } from './tasks.repository.ts';
+import type { CreateTaskBody, ListTasksQuery, UpdateTaskBody } from './tasks.schemas.ts';
+
+export type TaskEventType =
+  | 'task.created'
+  | 'task.updated'
+  | 'task.completed'
+  | 'task.reopened'
+  | 'task.deleted'
+  | 'task.restored';
+
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Payload of every `task-events` event: the task after the change, what changed, and who changed it. */
+export interface TaskEventPayload {
+  task: TaskDto;
+  changes: FieldChange[];
+  client: AuthUser['client'];
+}
+
+/** What a request passes into a write: the caller and the trace to carry into its events. */
+export interface WriteContext {
+  user: AuthUser;
+  traceparent: string;
+}
+
+/** Hooks other modules attach to task writes, run inside the write's transaction (reminders, recurrence). */
+export type TaskWriteHook = (
+  tx: Tx,
+  event: { type: TaskEventType; before: TaskRow | null; after: TaskRow; at: Date },
+) => Promise<void>;
+
+interface DueFields {
+  dueAt: Date | null;
+  dueTz: string | null;
+  dueAllDay: boolean;
+}
+
+export class TasksService {
+  private readonly hooks: TaskWriteHook[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly outboxWritten: () => void,
+  ) {}
+
+  /** Registers a hook that runs in every task write's transaction. */
+  onWrite(hook: TaskWriteHook): void {
+    this.hooks.push(hook);
+  }
+
+  async create(ctx: WriteContext, body: CreateTaskBody): Promise<TaskDto> {
+    const at = this.clock.now();
+    const due = this.resolveDue(body.due, ctx.user);
+    const tags = normalizeTags(body.tags ?? []);
+    const row = await this.db.transaction(async (tx) => {
+      const listId = body.list_id
+        ? await this.ownedList(tx, ctx.user.id, body.list_id)
+        : await ensureInbox(tx, ctx.user.id);
+      const [created] = await tx
+        .insert(tasks)
+        .values({
+          userId: ctx.user.id,
+          listId,
+          title: body.title,
+          description: body.description ?? '',
+          priority: priorityRank(body.priority ?? 'none'),
+          tags,
+          ...due,
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returning(taskColumns);
+      await this.afterWrite(tx, ctx, 'task.created', null, created!, at);
+      return created!;
+    });
+    this.outboxWritten();
+    return toTaskDto(row);
+  }
+
+  async get(user: AuthUser, id: string): Promise<TaskDto> {
+    const row = await findTask(this.db, user.id, id);
+    if (!row) throw new DomainError('TASK_NOT_FOUND');
+    return toTaskDto(row);
+  }
+
+  async update(ctx: WriteContext, id: string, body: UpdateTaskBody, ifMatch?: number): Promise<TaskDto> {
+    return this.write(ctx, id, ifMatch, async (tx, row) => {
+      if (row.deletedAt) throw new DomainError('TASK_NOT_FOUND', 'Task is in the trash; restore it first');
+      const set: Partial<typeof tasks.$inferInsert> = {};
+      if (body.title !== undefined) set.title = body.title;
+      if (body.description !== undefined) set.description = body.description;
+      if (body.priority !== undefined) set.priority = priorityRank(body.priority);
+      if (body.tags !== undefined) set.tags = normalizeTags(body.tags);
+      if (body.list_id !== undefined) set.listId = await this.ownedList(tx, ctx.user.id, body.list_id);
+      if (body.due !== undefined) Object.assign(set, this.resolveDue(body.due, ctx.user));
+      return { type: 'task.updated', set };
+    });
+  }
+
+  async complete(ctx: WriteContext, id: string, ifMatch?: number): Promise<TaskDto> {
+    return this.write(ctx, id, ifMatch, async (_tx, row, at) => {
+      if (row.deletedAt) throw new DomainError('TASK_NOT_FOUND', 'Task is in the trash; restore it first');
+      if (row.status === 'completed') return null;
+      return { type: 'task.completed', set: { status: 'completed', completedAt: at } };
+    });
+  }
+
+  async reopen(ctx: WriteContext, id: string, ifMatch?: number): Promise<TaskDto> {
+    return this.write(ctx, id, ifMatch, async (_tx, row) => {
+      if (row.deletedAt) throw new DomainError('TASK_NOT_FOUND', 'Task is in the trash; restore it first');
+      if (row.status === 'open') return null;
+      return { type: 'task.reopened', set: { status: 'open', completedAt: null } };
+    });
+  }
+
+  async remove(ctx: WriteContext, id: string, ifMatch?: number): Promise<void> {
+    await this.write(ctx, id, ifMatch, async (_tx, row, at) =>
+      row.deletedAt ? null : { type: 'task.deleted', set: { deletedAt: at } },
+    );
+  }
+
+  async restore(ctx: WriteContext, id: string, ifMatch?: number): Promise<TaskDto> {
+    return this.write(ctx, id, ifMatch, async (_tx, row) =>
+      row.deletedAt ? { type: 'task.restored', set: { deletedAt: null } } : null,
+    );
+  }
+
+  async list(
+    user: AuthUser,
+    query: ListTasksQuery,
+    extraFilter?: SQL,
+  ): Promise<{ items: TaskDto[]; next_cursor: string | null }> {
+    const sig = sortSignature(query);
+    const cursor = query.cursor ? decodeCursor(query.cursor, sig) : undefined;
+    const conditions = this.listConditions(user, query);
+    if (extraFilter) conditions.push(extraFilter);
+    const run = async (mode: 'fts' | 'fuzzy') => {
+      const plan = query.q ? searchPlan(query.q, mode) : null;
+      const terms = sortTermsFor(query, plan);
+      const where = [...conditions];
+      if (plan) where.push(plan.match);
+      if (cursor) where.push(afterCursor(terms, cursor.values));
+      const keys = sql.join(
+        terms.map((t) => sql`(${t.expr})::text`),
+        sql`, `,
+      );
+      const select = (db: Executor) =>
+        db
+          .select({ ...taskColumns, sortKeys: sql<(string | null)[]>`array[${keys}]` })
+          .from(tasks)
+          .where(and(...where))
+          .orderBy(...orderBy(terms))
+          .limit(query.limit + 1);
+      if (mode === 'fts') return { rows: await select(this.db), mode };
+      // the default word-similarity threshold (0.6) misses one-letter typos in longer words
+      const rows = await this.db.transaction(async (tx) => {
+        await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
+        return select(tx);
+      });
+      return { rows, mode };
+    };
+    let result = await run(cursor?.mode ?? 'fts');
+    // typo tolerance: when full text finds nothing, fall back to trigram similarity on titles
+    if (query.q && !cursor && result.rows.length === 0) result = await run('fuzzy');
+    const page = result.rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    const next_cursor =
+      result.rows.length > query.limit && last
+        ? encodeCursor({ sig, values: last.sortKeys, ...(query.q ? { mode: result.mode } : {}) })
+        : null;
+    return { items: page.map(({ sortKeys: _k, ...row }) => toTaskDto(row)), next_cursor };
+  }
+
+  private listConditions(user: AuthUser, query: ListTasksQuery): SQL[] {
+    const now = this.clock.now();
+    const where: SQL[] = [eq(tasks.userId, user.id), statusCondition(query.status)];
+    const ranks = parsePriorities(query.priority);
+    if (ranks)
+      where.push(
+        sql`${tasks.priority} in (${sql.join(
+          ranks.map((r) => sql`${r}`),
+          sql`, `,
+        )})`,
+      );
+    const tagValues = query.tag === undefined ? [] : Array.isArray(query.tag) ? query.tag : [query.tag];
+    if (tagValues.length) {
+      const tags = normalizeTags(tagValues.flatMap((t) => t.split(',')).filter((t) => t.trim()));
+      const arr = sql`array[${sql.join(
+        tags.map((t) => sql`${t}`),
+        sql`, `,
+      )}]::text[]`;
+      where.push(query.tag_mode === 'all' ? sql`${tasks.tags} @> ${arr}` : sql`${tasks.tags} && ${arr}`);
+    }
+    if (query.list_id) where.push(eq(tasks.listId, query.list_id));
+    const before = parseQueryDate(query.due_before, user.timeZone, 'due_before');
+    if (before) where.push(sql`${tasks.dueAt} < ${before.toISOString()}::timestamptz`);
+    const after = parseQueryDate(query.due_after, user.timeZone, 'due_after');
+    if (after) where.push(sql`${tasks.dueAt} > ${after.toISOString()}::timestamptz`);
+    if (query.overdue === 'true') {
+      where.push(
+        sql`${tasks.status} = 'open' and ${tasks.dueAt} is not null and ${dueDeadline} <= ${now.toISOString()}::timestamptz`,
+      );
+    } else if (query.overdue === 'false') {
+      where.push(sql`(${tasks.dueAt} is null or ${dueDeadline} > ${now.toISOString()}::timestamptz)`);
+    }
+    if (query.has_due === 'true') where.push(sql`${tasks.dueAt} is not null`);
+    if (query.has_due === 'false') where.push(sql`${tasks.dueAt} is null`);
+    return where;
+  }
+
+  /**
+   * Runs one change to a task in a transaction: locks the row, checks `If-Match`, applies the change,
+   * bumps the version and appends the event. A change that returns null is a no-op (no event, no bump).
+   */
+  private async write(
+    ctx: WriteContext,
+    id: string,
+    ifMatch: number | undefined,
+    change: (
+      tx: Tx,
+      row: TaskRow,
+      at: Date,
+    ) => Promise<{ type: TaskEventType; set: Partial<typeof tasks.$inferInsert> } | null>,
+  ): Promise<TaskDto> {
+    const at = this.clock.now();
+    let wrote = false;
+    const row = await this.db.transaction(async (tx) => {
+      const current = await findTask(tx, ctx.user.id, id, { forUpdate: true });
+      if (!current) throw new DomainError('TASK_NOT_FOUND');
+      if (ifMatch !== undefined && ifMatch !== current.version) {
+        throw new DomainError('VERSION_MISMATCH', `The task is at version ${current.version}`, {
+          current_version: current.version,
+        });
+      }
+      const planned = await change(tx, current, at);
+      if (!planned) return current;
+      const updated = await updateTaskRow(tx, current, planned.set, at);
+      await this.afterWrite(tx, ctx, planned.type, current, updated, at);
+      wrote = true;
+      return updated;
+    });
+    if (wrote) this.outboxWritten();
+    return toTaskDto(row);
+  }
+
+  private async afterWrite(
+    tx: Tx,
+    ctx: WriteContext,
+    type: TaskEventType,
+    before: TaskRow | null,
+    after: TaskRow,
+    at: Date,
+  ) {
+    for (const hook of this.hooks) await hook(tx, { type, before, after, at });
+    const dto = toTaskDto(after);
+    const payload: TaskEventPayload = {
+      task: dto,
+      changes: before ? diffTasks(toTaskDto(before), dto) : [],
+      client: ctx.user.client,
+    };
+    const event: NewEvent<TaskEventPayload> = {
+      topic: 'task-events',
+      type,
+      userId: ctx.user.id,
+      subject: after.id,
+      payload,
+    };
+    await appendEvents(tx, { at, traceparent: ctx.traceparent, source: 'taskstream/api' }, [event]);
+  }
+
+  private async ownedList(db: Executor, userId: string, listId: string): Promise<string> {
+    const [row] = await db
+      .select({ id: lists.id })
+      .from(lists)
+      .where(and(eq(lists.id, listId), eq(lists.userId, userId)))
+      .limit(1);
+    if (!row)
+      throw new DomainError('LIST_NOT_FOUND', 'List not found', [
+        { path: 'body.list_id', message: 'no such list' },
+      ]);
+    return row.id;
+  }
+
+  private resolveDue(due: CreateTaskBody['due'], user: AuthUser): DueFields {
+    if (!due) return { dueAt: null, dueTz: null, dueAllDay: false };
+    const tz = assertTimeZone(due.tz ?? user.timeZone, 'body.due.tz');
+    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(due.at.trim());
+    const allDay = due.all_day ?? dateOnly;
+    let at = parseDateTimeInZone(due.at, tz);
+    // an all-day task is anchored at the start of its local day
+    if (at && allDay) at = parseDateTimeInZone(localDateTime(at, tz).slice(0, 10), tz);
+    if (!at) {
+      throw new DomainError('VALIDATION_FAILED', 'Invalid due date', [
+        { path: 'body.due.at', message: 'must be an ISO 8601 instant or a local date / date-time' },
+      ]);
+    }
+    return { dueAt: at, dueTz: tz, dueAllDay: allDay };
+  }
+}
+
+const diffedFields: (keyof TaskDto)[] = [
+  'title',
+  'description',
+  'status',
+  'priority',
+  'tags',
+  'list_id',
+  'due',
+  'recurrence',
+  'reminders',
+  'completed_at',
+  'deleted_at',
+];
+
+export function diffTasks(before: TaskDto, after: TaskDto): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const field of diffedFields) {
+    if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) {
+      changes.push({ field, before: before[field], after: after[field] });
+    }
+  }
+  return changes;
+}
