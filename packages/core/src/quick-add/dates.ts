@@ -1,0 +1,662 @@
+import { addMonths, daysInMonth, validDay, weekdayOf, ymdOf } from './civil.ts';
+import {
+  AMBIGUOUS_WEEKDAYS,
+  cardinal,
+  compactDuration,
+  MONTHS,
+  ordinal,
+  type Unit,
+  unit,
+  WEEKDAYS,
+} from './lexicon.ts';
+import { raw, type Scan, w } from './scan.ts';
+import { DAYPARTS } from './times.ts';
+import { addExactMinutes } from './zone.ts';
+
+/** A recognised date: tokens [i, end), the day, and a time when the phrase implies one ("tonight", "in 2 hours"). */
+export interface DateHit {
+  end: number;
+  day: number;
+  time?: number;
+}
+
+/** Words before a date that belong to it ("due friday", "on the 27th"): consumed with it, not left in the title. */
+export const DATE_PREPS = new Set(['on', 'by', 'due', 'for', 'before', '@']);
+
+/** Context words that make an ambiguous word ("sun", "1st", "weekend") a date. */
+const CUES = new Set([
+  'on',
+  'by',
+  'due',
+  'next',
+  'this',
+  'last',
+  'every',
+  'ev',
+  'each',
+  'until',
+  'till',
+  'til',
+  'before',
+  'after',
+  'from',
+  'starting',
+  'at',
+  '@',
+  'for',
+  'coming',
+  'upcoming',
+  'the',
+  'ending',
+  'through',
+  'thru',
+  'since',
+  'and',
+]);
+
+const TOMORROW = new Set(['tomorrow', 'tmr', 'tmrw', 'tmw', 'tomorow', 'tommorow', 'tommorrow', 'tomorrows']);
+
+function lastOfMonth(day: number): number {
+  const { y, m } = ymdOf(day);
+  return day + (daysInMonth(y, m) - ymdOf(day).d);
+}
+
+function firstOfMonth(day: number): number {
+  return day - ymdOf(day).d + 1;
+}
+
+function quarterStart(day: number): number {
+  const { m } = ymdOf(day);
+  return addMonths(firstOfMonth(day), -((m - 1) % 3));
+}
+
+/** Next day (today included) that is day-of-month `d` in some month; months too short are skipped. */
+function nextMonthDay(today: number, d: number): number | null {
+  let first = firstOfMonth(today);
+  for (let k = 0; k < 13; k++) {
+    const { y, m } = ymdOf(first);
+    const v = validDay(y, m, d);
+    if (v !== null && v >= today) return v;
+    first = addMonths(first, 1);
+  }
+  return null;
+}
+
+/** Next date (today included) with month `m` and day `d`; "feb 29" finds the next leap year. */
+function nextYearDay(today: number, m: number, d: number): number | null {
+  const { y } = ymdOf(today);
+  for (let k = 0; k < 9; k++) {
+    const v = validDay(y + k, m, d);
+    if (v !== null && v >= today) return v;
+  }
+  return null;
+}
+
+function plainYear(low: string | undefined): number | null {
+  if (low === undefined || !/^\d{4}$/.test(low)) return null;
+  const y = Number(low);
+  return y >= 1900 && y <= 2999 ? y : null;
+}
+
+/** Adds n units to a day (calendar units only). */
+export function addUnits(day: number, n: number, u: Unit): number {
+  switch (u) {
+    case 'day':
+      return day + n;
+    case 'week':
+      return day + 7 * n;
+    case 'month':
+      return addMonths(day, n);
+    case 'quarter':
+      return addMonths(day, 3 * n);
+    case 'year':
+      return addMonths(day, 12 * n);
+    default:
+      return day;
+  }
+}
+
+/** Relative offset from now; minutes and hours give an exact time (DST-correct), others a day. */
+function offset(s: Scan, n: number, u: Unit, end: number): DateHit | null {
+  if (!Number.isFinite(n) || Math.abs(n) > 10000) return null;
+  if (u === 'minute' || u === 'hour') {
+    const r = addExactMinutes(s.now, s.tz, u === 'hour' ? n * 60 : n);
+    return { end, day: r.day, time: r.minute };
+  }
+  return { end, day: addUnits(s.today, n, u) };
+}
+
+/** Weekday (1-7) at token i, honouring the rule that "sun"/"sat" need a cue before them. */
+function weekdayAt(s: Scan, i: number, cued: boolean): number | null {
+  const a = w(s, i);
+  if (a === undefined) return null;
+  const wd = WEEKDAYS.get(a);
+  if (wd === undefined) return null;
+  if (AMBIGUOUS_WEEKDAYS.has(a) && !cued && !s.phrase) {
+    const prev = raw(s, i - 1);
+    const tok = s.toks[i]!;
+    // "Mon" capitalised at the end of a line reads as a weekday; "sun" inside a sentence does not.
+    if (
+      !(prev !== undefined && CUES.has(prev)) &&
+      !(tok.text === 'Mon' || tok.text === 'Wed' || tok.text === 'Thu')
+    ) {
+      return null;
+    }
+  }
+  return wd;
+}
+
+/** Month-day forms: "jan 27", "jan 27th, 2028", "27 jan", "27th of january 2028". */
+function monthDay(s: Scan, i: number): DateHit | null {
+  const a = w(s, i);
+  if (a === undefined) return null;
+  const mon = MONTHS.get(a.endsWith('.') ? a.slice(0, -1) : a);
+  if (mon !== undefined) {
+    const b = w(s, i + 1);
+    let d = b !== undefined && /^\d{1,2}$/.test(b) ? Number(b) : ordinal(b);
+    let end = i + 2;
+    if (d === null && b === 'the') {
+      d = ordinal(w(s, i + 2));
+      end = i + 3;
+    }
+    if (d === null || d < 1 || d > 31) return null;
+    return withYear(s, end, mon, d);
+  }
+  let d = a !== undefined && /^\d{1,2}$/.test(a) ? Number(a) : ordinal(a);
+  if (d === null || d < 1 || d > 31) return null;
+  let j = i + 1;
+  if (w(s, j) === 'of') j++;
+  const mw = w(s, j);
+  const m2 = mw === undefined ? undefined : MONTHS.get(mw.endsWith('.') ? mw.slice(0, -1) : mw);
+  if (m2 === undefined) return null;
+  d = Number(d);
+  return withYear(s, j + 1, m2, d);
+}
+
+function withYear(s: Scan, j: number, m: number, d: number): DateHit | null {
+  let y = plainYear(w(s, j));
+  let end = j + 1;
+  if (y === null && w(s, j) === ',' && plainYear(w(s, j + 1)) !== null) {
+    y = plainYear(w(s, j + 1));
+    end = j + 2;
+  }
+  if (y !== null) {
+    const v = validDay(y, m, d);
+    return v === null ? null : { end, day: v };
+  }
+  const v = nextYearDay(s.today, m, d);
+  return v === null ? null : { end: j, day: v };
+}
+
+const ISO = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/;
+const DMY = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$/;
+const DM = /^(\d{1,2})\/(\d{1,2})$/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
+const SIGNED = /^([+-])(\d{1,4})([a-z]*)$/;
+
+/** Numeric dates in one token: 2027-01-27, 27/1, 27/1/2028, 27.01.2028, 1/27 (when day/month cannot be). */
+function numeric(s: Scan, i: number): DateHit | null {
+  const a = w(s, i);
+  if (a === undefined || !/^[\d+-]/.test(a)) return null;
+  let m = ISO.exec(a) ?? (s.phrase ? COMPACT.exec(a) : null);
+  if (m) {
+    const v = validDay(Number(m[1]), Number(m[2]), Number(m[3]));
+    return v === null ? null : { end: i + 1, day: v };
+  }
+  m = DMY.exec(a);
+  if (m) {
+    let y = Number(m[4]);
+    if (m[4]!.length === 2) y += 2000;
+    let d = Number(m[1]);
+    let mo = Number(m[3]);
+    // Day/month first (the issue's "27/1"); fall back to month/day only when that is the sole valid reading.
+    if (mo > 12 && d <= 12) [d, mo] = [mo, d];
+    if (m[2] === '-' && m[4]!.length === 2) return null;
+    const v = validDay(y, mo, d);
+    return v === null ? null : { end: i + 1, day: v };
+  }
+  m = DM.exec(a);
+  if (m) {
+    let d = Number(m[1]);
+    let mo = Number(m[2]);
+    if (mo > 12 && d <= 12) [d, mo] = [mo, d];
+    if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+    const v = nextYearDay(s.today, mo, d);
+    return v === null ? null : { end: i + 1, day: v };
+  }
+  m = SIGNED.exec(a);
+  if (m) {
+    // Taskwarrior-style "+3d", "+2w"; a negative offset ("-7d", "-7 days") only in a date phrase (filters).
+    if (m[1] === '-' && !s.phrase) return null;
+    const sign = m[1] === '-' ? -1 : 1;
+    const n = Number(m[2]);
+    if (m[3] === '') {
+      const u = unit(w(s, i + 1));
+      if (u === null || !s.phrase) return null;
+      return offset(s, sign * n, u, i + 2);
+    }
+    const cd = compactDuration(`${m[2]}${m[3]}`);
+    const u = unit(m[3]);
+    if (u !== null) return offset(s, sign * n, u, i + 1);
+    if (cd !== null && cd.months === 0 && cd.days === 0) return offset(s, sign * cd.minutes, 'minute', i + 1);
+    return null;
+  }
+  return null;
+}
+
+/** "N units" after the number at i: returns the unit and the index after it. Accepts "3 days", "3days", "a week". */
+function amount(s: Scan, i: number, allowArticle: boolean): { n: number; u: Unit; end: number } | null {
+  const a = w(s, i);
+  if (a === undefined) return null;
+  if (a === 'half' && (w(s, i + 1) === 'an' || w(s, i + 1) === 'a') && unit(w(s, i + 2)) === 'hour') {
+    return { n: 30, u: 'minute', end: i + 3 };
+  }
+  if ((a === 'a' || a === 'an') && w(s, i + 1) === 'couple' && w(s, i + 2) === 'of') {
+    const u = unit(w(s, i + 3));
+    return u === null ? null : { n: 2, u, end: i + 4 };
+  }
+  if ((a === 'a' || a === 'an') && w(s, i + 1) === 'fortnight') return { n: 14, u: 'day', end: i + 2 };
+  const n = cardinal(a, allowArticle);
+  if (n !== null) {
+    const u = unit(w(s, i + 1));
+    if (u !== null) return { n, u, end: i + 2 };
+    if (w(s, i + 1) === 'fortnight' || w(s, i + 1) === 'fortnights')
+      return { n: 14 * n, u: 'day', end: i + 2 };
+    return null;
+  }
+  const m = /^(\d{1,4})(mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)$/.exec(
+    a,
+  );
+  if (m) {
+    const u = unit(m[2]);
+    return u === null ? null : { n: Number(m[1]), u, end: i + 1 };
+  }
+  return null;
+}
+
+const NOT_BEFORE_BARE_AMOUNT = new Set([
+  'for',
+  'of',
+  'per',
+  'each',
+  'every',
+  'ev',
+  'last',
+  'past',
+  'than',
+  'about',
+  'around',
+  'after',
+  'within',
+  'over',
+  'remind',
+  'me',
+  'takes',
+  'take',
+  'lasts',
+  'the',
+]);
+const NOT_AFTER_BARE_AMOUNT = new Set([
+  'of',
+  'before',
+  'earlier',
+  'prior',
+  'ahead',
+  'old',
+  'long',
+  'left',
+  'ago',
+]);
+
+/** Relative forms: "in 3 days", "3 days from now", "2 weeks later", "3 days ago", bare "3 weeks". */
+function relative(s: Scan, i: number): DateHit | null {
+  const a = w(s, i);
+  if (a === undefined) return null;
+  if (a === 'in' || a === 'within') {
+    const am = amount(s, i + 1, true);
+    if (am) return offset(s, am.n, am.u, am.end);
+    const mon = MONTHS.get(w(s, i + 1) ?? '');
+    if (mon !== undefined && w(s, i + 2) === undefined) return monthStart(s, mon, i + 2);
+    if (mon !== undefined && (plainYear(w(s, i + 2)) !== null || !/^\d/.test(w(s, i + 2) ?? ''))) {
+      const y = plainYear(w(s, i + 2));
+      if (y !== null) {
+        const v = validDay(y, mon, 1);
+        return v === null ? null : { end: i + 3, day: v };
+      }
+      return monthStart(s, mon, i + 2);
+    }
+    return null;
+  }
+  if (a === 'a' || a === 'an' || cardinal(a) !== null || /^\d/.test(a) || a === 'half') {
+    const am = amount(s, i, a === 'a' || a === 'an');
+    if (!am) return null;
+    const next = w(s, am.end);
+    const next2 = w(s, am.end + 1);
+    if (next === 'ago') return offset(s, -am.n, am.u, am.end + 1);
+    if ((next === 'from' || next === 'after') && (next2 === 'now' || next2 === 'today')) {
+      return offset(s, am.n, am.u, am.end + 2);
+    }
+    if ((next === 'from' || next === 'after') && next2 !== undefined && TOMORROW.has(next2)) {
+      const r = offset(s, am.n, am.u, am.end + 2);
+      return r && { ...r, day: am.u === 'minute' || am.u === 'hour' ? r.day : r.day + 1 };
+    }
+    if (next === 'later' || next === 'hence') return offset(s, am.n, am.u, am.end + 1);
+    // Bare "3 weeks": only calendar units, not "5 minute journal", "3 days of food", "for 3 weeks".
+    if (a === 'a' || a === 'an' || a === 'half') return null;
+    if (am.u === 'minute' || am.u === 'hour') return null;
+    if (!/^\d{1,3}$/.test(a) && cardinal(a) === null) return null;
+    const prev = raw(s, i - 1);
+    if (prev !== undefined && NOT_BEFORE_BARE_AMOUNT.has(prev)) return null;
+    if (next !== undefined && NOT_AFTER_BARE_AMOUNT.has(next)) return null;
+    return offset(s, am.n, am.u, am.end);
+  }
+  return null;
+}
+
+/** First day of the next month `mon` (this month's first day when `mon` is the current month and it is the 1st). */
+function monthStart(s: Scan, mon: number, end: number): DateHit | null {
+  const { y, m } = ymdOf(s.today);
+  const yy = mon > m ? y : mon === m ? y + 1 : y + 1;
+  const v = validDay(mon === m && ymdOf(s.today).d === 1 ? y : yy, mon, 1);
+  return v === null ? null : { end, day: v };
+}
+
+type Period = 'week' | 'month' | 'year' | 'quarter' | 'day';
+
+function periodWord(low: string | undefined): Period | null {
+  if (low === 'week' || low === 'month' || low === 'year' || low === 'quarter' || low === 'day') return low;
+  return null;
+}
+
+/** "end of (the|this|next)? week|month|year", "end of january", "beginning of next month", "mid january". */
+function boundary(s: Scan, i: number): DateHit | null {
+  const a = w(s, i);
+  if (a === undefined) return null;
+  let kind: 'end' | 'start' | 'mid' | null = null;
+  let j = i + 1;
+  if (a === 'end' || a === 'eo') kind = 'end';
+  else if (a === 'beginning' || a === 'start' || a === 'early') kind = 'start';
+  else if (a === 'mid' || a === 'middle') kind = 'mid';
+  else if (a.startsWith('mid-')) {
+    // "mid-january", "mid-month": the part after the dash is the period.
+    const rest = a.slice(4);
+    const mon = MONTHS.get(rest);
+    if (mon !== undefined) return midOfMonth(s, mon, i + 1);
+    if (rest === 'month') return midThisMonth(s, i + 1);
+    return null;
+  } else return null;
+  if (w(s, j) === 'of') j++;
+  if (w(s, j) === 'the') j++;
+  if (kind === 'start' && a === 'early' && j === i + 1) {
+    // "early january" = the 1st; "early next week" = Monday.
+  }
+  let rel: 'this' | 'next' = 'this';
+  if (w(s, j) === 'this' || w(s, j) === 'current') j++;
+  else if (w(s, j) === 'next') {
+    rel = 'next';
+    j++;
+  }
+  const b = w(s, j);
+  const p = periodWord(b);
+  const t = s.today;
+  const wd = weekdayOf(t);
+  if (p !== null) {
+    const end = j + 1;
+    if (kind === 'mid') {
+      if (p === 'month')
+        return rel === 'next' ? { end, day: addMonths(firstOfMonth(t), 1) + 14 } : midThisMonth(s, end);
+      if (p === 'week') return { end, day: t - wd + 3 + (rel === 'next' ? 7 : 0) };
+      return null;
+    }
+    if (p === 'day') return kind === 'end' && rel === 'this' ? { end, day: t } : null;
+    if (p === 'week') {
+      const mon = t - wd + 1 + (rel === 'next' ? 7 : 0);
+      // A week ends on Sunday (ISO 8601 weeks); "beginning of the week" is that week's Monday.
+      return { end, day: kind === 'end' ? mon + 6 : rel === 'next' ? mon : mon < t ? mon + 7 : mon };
+    }
+    if (p === 'month') {
+      const first = addMonths(firstOfMonth(t), rel === 'next' ? 1 : 0);
+      if (kind === 'end') return { end, day: lastOfMonth(first) };
+      return { end, day: rel === 'this' && first < t ? addMonths(first, 1) : first };
+    }
+    if (p === 'quarter') {
+      const q = addMonths(quarterStart(t), rel === 'next' ? 3 : 0);
+      if (kind === 'end') return { end, day: addMonths(q, 3) - 1 };
+      return { end, day: rel === 'this' && q < t ? addMonths(q, 3) : q };
+    }
+    const { y } = ymdOf(t);
+    const yy = rel === 'next' ? y + 1 : y;
+    if (kind === 'end') return { end, day: validDay(yy, 12, 31)! };
+    const jan1 = validDay(yy, 1, 1)!;
+    return { end, day: jan1 < t ? validDay(yy + 1, 1, 1)! : jan1 };
+  }
+  const mon = b === undefined ? undefined : MONTHS.get(b);
+  if (mon !== undefined && rel === 'this') {
+    if (kind === 'mid') return midOfMonth(s, mon, j + 1);
+    const start = nextYearDay(t - 31, mon, 1);
+    if (start === null) return null;
+    // The month's first day may have passed while the month is still current: "end of january" in January.
+    const first = start + daysInMonth(ymdOf(start).y, mon) <= t ? addMonths(start, 12) : start;
+    if (kind === 'end') return { end: j + 1, day: lastOfMonth(first) };
+    return { end: j + 1, day: first < t ? addMonths(first, 12) : first };
+  }
+  return null;
+}
+
+function midThisMonth(s: Scan, end: number): DateHit {
+  const first = firstOfMonth(s.today);
+  const mid = first + 14;
+  return { end, day: mid >= s.today ? mid : addMonths(first, 1) + 14 };
+}
+
+function midOfMonth(s: Scan, mon: number, end: number): DateHit | null {
+  const v = nextYearDay(s.today, mon, 15);
+  return v === null ? null : { end, day: v };
+}
+
+/** Weekday forms: "friday", "this friday", "next friday", "last friday", "friday next week". */
+function weekday(s: Scan, i: number): DateHit | null {
+  const a = w(s, i);
+  if (a === undefined) return null;
+  const t = s.today;
+  const wd = weekdayOf(t);
+  let mod: 'this' | 'next' | 'last' | null = null;
+  let j = i;
+  if (a === 'this' || a === 'coming' || a === 'upcoming') mod = 'this';
+  else if (a === 'next') mod = 'next';
+  else if (a === 'last' || a === 'past' || a === 'previous') mod = 'last';
+  if (mod !== null) {
+    j++;
+    if (w(s, j) === 'coming') j++;
+  }
+  const x = weekdayAt(s, j, mod !== null);
+  if (x === null) return null;
+  let end = j + 1;
+  if (mod === null && (w(s, end) === 'next' || w(s, end) === 'this') && w(s, end + 1) === 'week') {
+    mod = w(s, end) === 'next' ? 'next' : 'this';
+    end += 2;
+    if (mod === 'this') return { end, day: t - wd + x };
+  } else if (mod === null && w(s, end) === 'after' && w(s, end + 1) === 'next') {
+    return { end: end + 2, day: t + ((x - wd + 7) % 7 || 7) + 7 };
+  }
+  if (mod === 'this') return { end, day: t + ((x - wd + 7) % 7) };
+  // "next friday" is the friday of next (ISO) week; a bare weekday is the next one after today.
+  if (mod === 'next') return { end, day: t + (7 - wd) + x };
+  if (mod === 'last') return { end, day: t - ((wd - x + 7) % 7 || 7) };
+  return { end, day: t + ((x - wd + 7) % 7 || 7) };
+}
+
+/** "the 27th", "27th", "on the 1st": only with a cue or at a phrase end, so "1st draft" stays a title. */
+function dayOfMonth(s: Scan, i: number): DateHit | null {
+  let j = i;
+  let cued = false;
+  if (w(s, j) === 'the') {
+    j++;
+    const p = raw(s, i - 1);
+    cued = p !== undefined && CUES.has(p) && p !== 'the';
+  } else {
+    const p = raw(s, i - 1);
+    cued = p !== undefined && CUES.has(p) && p !== 'the' && p !== 'and';
+  }
+  const d = ordinal(w(s, j));
+  if (d === null || !/^\d/.test(w(s, j)!)) return null;
+  const next = w(s, j + 1);
+  const atEnd = next === undefined || (s.toks[j + 1]?.kind === 'punct' && next !== '-');
+  if (!cued && !atEnd && !s.phrase && next !== 'at' && next !== '@') return null;
+  const v = nextMonthDay(s.today, d);
+  return v === null ? null : { end: j + 1, day: v };
+}
+
+/** Keyword dates: today, tonight, tomorrow, "day after tomorrow", weekends, next week/month/year, Taskwarrior's eom/sow/…. */
+function keyword(s: Scan, i: number): DateHit | null {
+  const a = w(s, i);
+  if (a === undefined) return null;
+  const t = s.today;
+  const wd = weekdayOf(t);
+  const { y } = ymdOf(t);
+  const end = i + 1;
+  switch (a) {
+    case 'today':
+    case 'tod':
+    case 'tdy':
+    case 'eod':
+      return { end, day: t };
+    case 'tonight':
+      return { end, day: t, time: DAYPARTS.get('tonight')! };
+    case 'yesterday':
+      return { end, day: t - 1 };
+    case 'now':
+      return s.phrase ? { end, day: t, time: s.nowMin } : null;
+    case 'tom':
+      // "Call Tom" is a person; only the lower-case abbreviation means tomorrow.
+      return s.toks[i]!.text === 'tom' ? { end, day: t + 1 } : null;
+    case 'eow':
+    case 'eocw':
+      return { end, day: t - wd + 7 };
+    case 'sow':
+      return { end, day: t - wd + 8 };
+    case 'socw':
+      return { end, day: t - wd + 1 };
+    case 'eom':
+    case 'eocm':
+      return { end, day: lastOfMonth(t) };
+    case 'som':
+      return { end, day: addMonths(firstOfMonth(t), 1) };
+    case 'socm':
+      return { end, day: firstOfMonth(t) };
+    case 'eoq':
+    case 'eocq':
+      return { end, day: addMonths(quarterStart(t), 3) - 1 };
+    case 'soq':
+      return { end, day: addMonths(quarterStart(t), 3) };
+    case 'socq':
+      return { end, day: quarterStart(t) };
+    case 'eoy':
+    case 'eocy':
+      return { end, day: validDay(y, 12, 31)! };
+    case 'soy':
+      return { end, day: validDay(y + 1, 1, 1)! };
+    case 'socy':
+      return { end, day: validDay(y, 1, 1)! };
+    case 'weekend':
+    case 'weekends': {
+      const p = raw(s, i - 1);
+      if (
+        !(
+          s.phrase ||
+          (p !== undefined &&
+            (p === 'on' || p === 'the' || p === 'by' || p === 'over' || p === 'for' || p === '@'))
+        )
+      ) {
+        return null;
+      }
+      return a === 'weekend' ? { end, day: wd === 7 ? t : t + (6 - wd) } : null;
+    }
+    case 'day':
+    case 'the':
+    case 'overmorrow': {
+      if (a === 'overmorrow') return { end, day: t + 2 };
+      let j = i;
+      if (a === 'the') j++;
+      if (w(s, j) === 'day' && w(s, j + 1) === 'after' && TOMORROW.has(w(s, j + 2) ?? ''))
+        return { end: j + 3, day: t + 2 };
+      if (w(s, j) === 'day' && w(s, j + 1) === 'before' && w(s, j + 2) === 'yesterday')
+        return { end: j + 3, day: t - 2 };
+      if (
+        a === 'the' &&
+        (w(s, j) === 'weekend' ||
+          w(s, j) === 'end' ||
+          w(s, j) === 'middle' ||
+          w(s, j) === 'beginning' ||
+          w(s, j) === 'start')
+      ) {
+        const inner =
+          w(s, j) === 'weekend' ? { end: j + 1, day: wd === 7 ? t : t + (6 - wd) } : boundary(s, j);
+        return inner;
+      }
+      return null;
+    }
+    case 'this':
+    case 'next':
+    case 'coming':
+    case 'following':
+    case 'last': {
+      const b = w(s, i + 1);
+      if (b === 'weekend') {
+        if (a === 'last') return { end: i + 2, day: t - wd - 1 };
+        return {
+          end: i + 2,
+          day: a === 'next' || a === 'following' ? t - wd + 13 : wd === 7 ? t : t + (6 - wd),
+        };
+      }
+      if (b !== undefined && DAYPARTS.has(b) && a === 'this' && b !== 'tonight') {
+        return { end: i + 2, day: t, time: DAYPARTS.get(b)! };
+      }
+      if (a === 'this' || a === 'coming') return null;
+      if (b === 'week') return { end: i + 2, day: a === 'last' ? t - wd - 6 : t - wd + 8 };
+      if (b === 'month') return { end: i + 2, day: addMonths(firstOfMonth(t), a === 'last' ? -1 : 1) };
+      if (b === 'quarter') return { end: i + 2, day: addMonths(quarterStart(t), a === 'last' ? -3 : 3) };
+      if (b === 'year') return { end: i + 2, day: validDay(a === 'last' ? y - 1 : y + 1, 1, 1)! };
+      const mon = b === undefined ? undefined : MONTHS.get(b);
+      if (mon !== undefined && a !== 'last') return monthStart(s, mon, i + 2);
+      return null;
+    }
+    default:
+      if (TOMORROW.has(a)) return { end, day: t + 1 };
+      return null;
+  }
+}
+
+/** A bare month name ("january"): only in a date phrase or after "in"/"by"/"until", where it means its 1st. */
+function bareMonth(s: Scan, i: number): DateHit | null {
+  const a = w(s, i);
+  if (a === undefined) return null;
+  const mon = MONTHS.get(a);
+  if (mon === undefined) return null;
+  const y = plainYear(w(s, i + 1));
+  if (y !== null) {
+    const v = validDay(y, mon, 1);
+    return v === null ? null : { end: i + 2, day: v };
+  }
+  if (!s.phrase) return null;
+  return monthStart(s, mon, i + 1);
+}
+
+/**
+ * The date grammar: tries each small date parser at token i and returns the first (they are ordered
+ * so that longer forms win: "next friday" before "friday", "jan 27 2028" before "jan 27").
+ */
+export function matchDate(s: Scan, i: number): DateHit | null {
+  const a = w(s, i);
+  if (a === undefined || s.toks[i]!.kind === 'punct') return null;
+  return (
+    keyword(s, i) ??
+    weekday(s, i) ??
+    boundary(s, i) ??
+    numeric(s, i) ??
+    monthDay(s, i) ??
+    relative(s, i) ??
+    dayOfMonth(s, i) ??
+    bareMonth(s, i)
+  );
+}

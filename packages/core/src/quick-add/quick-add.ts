@@ -1,0 +1,265 @@
+import { addMonths, formatDay, formatMinutes } from './civil.ts';
+import { DATE_PREPS, type DateHit, matchDate } from './dates.ts';
+import { type Priority, parsePriority } from './priority.ts';
+import { firstOccurrence, matchRecurrence, type RecurrenceHit, rruleOf } from './recurrence-phrases.ts';
+import { parseReminders, type Reminder, type ReminderHit, resolveReminders } from './reminders.ts';
+import { consume, type Scan, type Span, w } from './scan.ts';
+import { parseAtTags, parseHashTags, parseList } from './tags.ts';
+import { matchTime, type TimeHit } from './times.ts';
+import { tokenize } from './tokens.ts';
+import type { ParseOptions } from './types.ts';
+import { utcStamp, wallNow } from './zone.ts';
+
+export type { Priority } from './priority.ts';
+export type { Reminder } from './reminders.ts';
+export type { Span, SpanKind } from './scan.ts';
+
+/** The due date of a parsed task, as wall-clock date/time in `tz`. */
+export interface QuickAddDue {
+  date: string;
+  time?: string;
+  tz: string;
+  all_day: boolean;
+}
+
+export interface QuickAddRecurrence {
+  /** RFC 5545 RRULE value without the "RRULE:" prefix and without DTSTART (DTSTART = the due date). */
+  rrule: string;
+  /** `due`: next after the previous due date; `completion`: next after completing (Todoist's `every!`). */
+  mode: 'due' | 'completion';
+}
+
+export interface QuickAddResult {
+  title: string;
+  description?: string;
+  due?: QuickAddDue;
+  recurrence?: QuickAddRecurrence;
+  priority?: Priority;
+  tags: string[];
+  list?: string;
+  reminders: Reminder[];
+  /** Recognised phrases, as UTF-16 offsets into the original input. */
+  spans: Span[];
+}
+
+/** Separator before a description: " // " (or a trailing " //"). */
+const DESCRIPTION_SEP = /(^|\s)\/\/(\s|$)/;
+
+export function newScan(text: string, opts: ParseOptions, to: number, phrase: boolean): Scan {
+  const now = wallNow(opts.now, opts.timeZone);
+  const toks = tokenize(text, 0, to);
+  return {
+    toks,
+    used: toks.map(() => false),
+    spans: [],
+    today: now.today,
+    nowMin: now.minute,
+    now: opts.now instanceof Date && Number.isFinite(opts.now.getTime()) ? opts.now : new Date(0),
+    tz: now.tz,
+    phrase,
+  };
+}
+
+/** A date with its leading prepositions ("due on friday", "by jan 27"): the date and where it begins. */
+function dateWithPreps(s: Scan, i: number): { from: number; hit: DateHit } | null {
+  let j = i;
+  while (j < i + 2 && DATE_PREPS.has(w(s, j) ?? '')) j++;
+  const hit = matchDate(s, j);
+  if (hit) return { from: i, hit };
+  return null;
+}
+
+interface Found {
+  day?: number;
+  time?: number;
+  /** the date phrase itself carried the day ("today at 5pm"), so a passed time does not roll over */
+  explicitDay: boolean;
+}
+
+/** The date/time parsers: the first date and the first time in the text (a time right after a date belongs to it). */
+function parseDue(s: Scan): Found {
+  const found: Found = { explicitDay: false };
+  for (let i = 0; i < s.toks.length && found.day === undefined; i++) {
+    const d = dateWithPreps(s, i);
+    if (!d) continue;
+    found.day = d.hit.day;
+    found.explicitDay = true;
+    if (d.hit.time !== undefined) found.time = d.hit.time;
+    consume(s, d.from, d.hit.end, 'date');
+    let j = d.hit.end;
+    if (w(s, j) === ',') j++;
+    const t = matchTime(s, j, true);
+    if (t) {
+      found.time = t.minute;
+      consume(s, j, t.end, 'time');
+    }
+  }
+  if (found.time === undefined) {
+    for (let i = 0; i < s.toks.length; i++) {
+      const t: TimeHit | null = matchTime(s, i);
+      if (!t) continue;
+      found.time = t.minute;
+      consume(s, i, t.end, 'time');
+      // "5pm tomorrow": a date right after a time belongs to it.
+      if (found.day === undefined) {
+        const d = dateWithPreps(s, t.end);
+        if (d) {
+          found.day = d.hit.day;
+          found.explicitDay = true;
+          consume(s, d.from, d.hit.end, 'date');
+        }
+      }
+      break;
+    }
+  }
+  return found;
+}
+
+function parseRecurrence(s: Scan): RecurrenceHit | undefined {
+  for (let i = 0; i < s.toks.length; i++) {
+    const r = matchRecurrence(s, i);
+    if (r) {
+      consume(s, i, r.end, 'recurrence');
+      return r;
+    }
+  }
+  return undefined;
+}
+
+/** Punctuation that never takes a space before it in the rebuilt title. */
+const NO_SPACE_BEFORE = new Set([',', ';', ':', '.', '!', '?', ')', ']', '}', '\u2026']);
+const EDGE_PUNCT = new Set([',', ';', ':', '-', '\u2013', '\u2014', '/', '|', '&']);
+
+/** The title: unconsumed tokens in order, quotes removed from quoted runs, whitespace and dangling separators tidied. */
+export function buildTitle(s: Scan): string {
+  const parts: { text: string; punct: boolean; start: number; end: number }[] = [];
+  for (let i = 0; i < s.toks.length; i++) {
+    if (s.used[i]) continue;
+    const t = s.toks[i]!;
+    parts.push({
+      text: t.kind === 'quoted' || t.kind === 'qlist' ? (t.inner ?? '') : t.text,
+      punct: t.kind === 'punct',
+      start: t.start,
+      end: t.end,
+    });
+  }
+  // Separators left dangling at either end by a removed phrase ("Buy milk, tomorrow" → "Buy milk").
+  while (parts.length > 0 && parts[0]!.punct && EDGE_PUNCT.has(parts[0]!.text)) parts.shift();
+  while (parts.length > 0 && parts[parts.length - 1]!.punct && EDGE_PUNCT.has(parts[parts.length - 1]!.text))
+    parts.pop();
+  let out = '';
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
+    const prev = parts[k - 1];
+    if (prev !== undefined) {
+      const adjacent = prev.end === p.start;
+      const glue =
+        adjacent || (p.punct && NO_SPACE_BEFORE.has(p.text)) || (prev.punct && '([{'.includes(prev.text));
+      if (!glue) out += ' ';
+    }
+    out += p.text;
+  }
+  return out
+    .replace(/\s+/g, ' ')
+    .replace(/\(\s*\)|\[\s*\]/g, '')
+    .trim();
+}
+
+function emptyResult(text: string): QuickAddResult {
+  return {
+    title: typeof text === 'string' ? text.replace(/\s+/g, ' ').trim() : '',
+    tags: [],
+    reminders: [],
+    spans: [],
+  };
+}
+
+/**
+ * Parses a quick-add line into a task. A chain of small parsers, each consuming the tokens it recognises
+ * and passing the rest on: description → list → tags → priority → reminders → recurrence → due date/time
+ * → @tags; refiners then resolve the first occurrence, roll a passed time to tomorrow and tidy the title.
+ * Pure and total: never throws, linear in the input length.
+ */
+export function parseQuickAdd(text: string, opts: ParseOptions): QuickAddResult {
+  try {
+    return parseUnsafe(typeof text === 'string' ? text : '', opts);
+  } catch {
+    return emptyResult(text);
+  }
+}
+
+function parseUnsafe(text: string, opts: ParseOptions): QuickAddResult {
+  const sep = DESCRIPTION_SEP.exec(text);
+  const headEnd = sep ? sep.index + sep[1]!.length : text.length;
+  const s = newScan(text, opts, headEnd, false);
+  let description: string | undefined;
+  if (sep) {
+    description = text.slice(headEnd + 2).trim();
+    s.spans.push({ start: headEnd, end: text.length, kind: 'description' });
+  }
+  const tags: string[] = [];
+  const list = parseList(s);
+  parseHashTags(s, tags);
+  const priority = parsePriority(s);
+  const reminderHits: ReminderHit[] = [];
+  parseReminders(s, reminderHits);
+  const rec = parseRecurrence(s);
+  const found = parseDue(s);
+  parseAtTags(s, tags);
+
+  const title = buildTitle(s);
+  let dueDay: number | undefined;
+  let dueTime: number | undefined;
+  let recurrence: QuickAddRecurrence | undefined;
+  if (rec) {
+    // A separate date or time in the line refines the series ("at 9am every day", "tomorrow every week").
+    dueTime = rec.time ?? found.time ?? rec.start?.time;
+    if (rec.start === undefined && found.day !== undefined) rec.start = { end: 0, day: found.day };
+    if (rec.freq === 'HOURLY' && dueTime === undefined) dueTime = (Math.floor(s.nowMin / 60) + 1) * 60;
+    if (dueTime !== undefined && dueTime >= 24 * 60) {
+      dueTime -= 24 * 60;
+      rec.start = { end: 0, day: (rec.start?.day ?? s.today) + 1 };
+    }
+    dueDay = firstOccurrence(rec, s, dueTime);
+    let until: string | undefined;
+    if (rec.untilDay !== undefined) until = utcStamp(rec.untilDay, 23 * 60 + 59, 59, s.tz);
+    else if (rec.forAmount !== undefined) {
+      const { n, u } = rec.forAmount;
+      const endDay =
+        u === 'hour'
+          ? dueDay
+          : u === 'day'
+            ? dueDay + n - 1
+            : u === 'week'
+              ? dueDay + 7 * n - 1
+              : addMonths(dueDay, u === 'month' ? n : u === 'quarter' ? 3 * n : 12 * n) - 1;
+      until = utcStamp(endDay, 23 * 60 + 59, 59, s.tz);
+    }
+    recurrence = { rrule: rruleOf(rec, until), mode: rec.mode };
+  } else if (found.day !== undefined || found.time !== undefined) {
+    dueTime = found.time;
+    dueDay = found.day;
+    if (dueDay === undefined) {
+      // A time alone means its next occurrence: a time that already passed today means tomorrow.
+      dueDay = dueTime !== undefined && dueTime <= s.nowMin ? s.today + 1 : s.today;
+    }
+  }
+  // Keys in the documented order, optional ones only when present.
+  const due: QuickAddDue | undefined =
+    dueDay === undefined
+      ? undefined
+      : dueTime === undefined
+        ? { date: formatDay(dueDay), tz: s.tz, all_day: true }
+        : { date: formatDay(dueDay), time: formatMinutes(dueTime), tz: s.tz, all_day: false };
+  return {
+    title,
+    ...(description !== undefined && description !== '' ? { description } : {}),
+    ...(due !== undefined ? { due } : {}),
+    ...(recurrence !== undefined ? { recurrence } : {}),
+    ...(priority !== undefined ? { priority } : {}),
+    tags,
+    ...(list !== undefined ? { list } : {}),
+    reminders: resolveReminders(reminderHits, s, dueDay),
+    spans: s.spans.sort((a, b) => a.start - b.start),
+  };
+}

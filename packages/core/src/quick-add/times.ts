@@ -1,0 +1,133 @@
+import { cardinal, unit } from './lexicon.ts';
+import { type Scan, w } from './scan.ts';
+
+/** A recognised time of day: tokens [start, end) and minutes since midnight. */
+export interface TimeHit {
+  end: number;
+  minute: number;
+}
+
+/** Parts of the day, Todoist's conventions (every morning = 9am, afternoon = 12pm, evening = 7pm, night = 10pm). */
+export const DAYPARTS = new Map<string, number>([
+  ['morning', 9 * 60],
+  ['afternoon', 12 * 60],
+  ['evening', 19 * 60],
+  ['night', 22 * 60],
+  ['tonight', 22 * 60],
+]);
+
+const MERIDIEM = new Map<string, 'am' | 'pm'>([
+  ['am', 'am'],
+  ['a.m.', 'am'],
+  ['a', 'am'],
+  ['a.m', 'am'],
+  ['pm', 'pm'],
+  ['p.m.', 'pm'],
+  ['p', 'pm'],
+  ['p.m', 'pm'],
+]);
+
+const TIME_12 = /^(\d{1,2})(?:[:.](\d{2}))?(am|pm|a|p|a\.m\.?|p\.m\.?)$/;
+const TIME_24 = /^(\d{1,2}):(\d{2})$/;
+const TIME_RANGE = /^(\d{1,2})(?::(\d{2}))?(am|pm)?[-\u2013](\d{1,2})(?::(\d{2}))?(am|pm)$/;
+
+function to24(h: number, m: number, mer: 'am' | 'pm' | undefined): number | null {
+  if (m < 0 || m > 59) return null;
+  if (mer === undefined) return h >= 0 && h <= 23 ? h * 60 + m : h === 24 && m === 0 ? 0 : null;
+  if (h < 1 || h > 12) return null;
+  const hh = mer === 'am' ? h % 12 : (h % 12) + 12;
+  return hh * 60 + m;
+}
+
+/** A clock time starting at token i without any "at" cue: "5pm", "5 pm", "17:00", "5:30 p.m.", "noon", "9am-10am". */
+function clock(s: Scan, i: number): TimeHit | null {
+  const a = w(s, i);
+  if (a === undefined) return null;
+  if (a === 'noon' || a === 'midday') return { end: i + 1, minute: 12 * 60 };
+  if (a === 'midnight') return { end: i + 1, minute: 0 };
+  let m = TIME_12.exec(a);
+  if (m) {
+    const v = to24(Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]!.startsWith('a') ? 'am' : 'pm');
+    return v === null ? null : { end: i + 1, minute: v };
+  }
+  m = TIME_RANGE.exec(a);
+  if (m) {
+    const mer = (m[3] ?? m[6]) as 'am' | 'pm';
+    const v = to24(Number(m[1]), m[2] ? Number(m[2]) : 0, mer);
+    return v === null ? null : { end: i + 1, minute: v };
+  }
+  const next = w(s, i + 1);
+  const mer = next === undefined ? undefined : MERIDIEM.get(next);
+  m = TIME_24.exec(a);
+  if (m) {
+    const v = to24(Number(m[1]), Number(m[2]), mer);
+    return v === null ? null : { end: mer ? i + 2 : i + 1, minute: v };
+  }
+  if (/^\d{1,2}$/.test(a)) {
+    if (mer !== undefined && next !== undefined && (next === 'am' || next === 'pm' || next.includes('.'))) {
+      const v = to24(Number(a), 0, mer);
+      return v === null ? null : { end: i + 2, minute: v };
+    }
+    if (next === "o'clock" || next === 'oclock' || next === 'o\u2019clock') {
+      const v = to24(Number(a), 0, undefined);
+      return v === null ? null : { end: i + 2, minute: v };
+    }
+  }
+  return null;
+}
+
+const AT_CUES = new Set(['at', '@', 'around', 'about', 'by']);
+
+/**
+ * A time starting at token i: an optional cue ("at", "@", "around") and a clock time; after "at" a bare
+ * hour also counts ("at 17", "at 5" = 05:00 — read literally, never guessed). With `bareDaypart`
+ * (directly after a date: "tomorrow morning") a lone "morning"/"evening" counts too.
+ */
+export function matchTime(s: Scan, i: number, bareDaypart = false): TimeHit | null {
+  const a = w(s, i);
+  if (a === undefined) return null;
+  if (AT_CUES.has(a)) {
+    const c = clock(s, i + 1);
+    if (c) return c;
+    if (a === 'at' || a === '@') {
+      const n = w(s, i + 1);
+      if (n !== undefined && /^\d{1,2}$/.test(n) && Number(n) <= 24 && unit(w(s, i + 2)) === null) {
+        const after = w(s, i + 2);
+        // "at 10 Downing Street" is an address, not a time.
+        if (after === undefined || !/^[a-z]/.test(after) || isTimeContinuation(after)) {
+          return { end: i + 2, minute: (Number(n) % 24) * 60 };
+        }
+      }
+      if (a === 'at' && w(s, i + 1) === 'night') return { end: i + 2, minute: DAYPARTS.get('night')! };
+    }
+    return null;
+  }
+  const c = clock(s, i);
+  if (c) return c;
+  if (a === 'in' && w(s, i + 1) === 'the') {
+    const p = w(s, i + 2);
+    if (p !== undefined && p !== 'night' && p !== 'tonight' && DAYPARTS.has(p)) {
+      return { end: i + 3, minute: DAYPARTS.get(p)! };
+    }
+  }
+  if (bareDaypart && a !== 'tonight' && DAYPARTS.has(a)) return { end: i + 1, minute: DAYPARTS.get(a)! };
+  return null;
+}
+
+/** Words after "at N" that still make N a time ("at 5 tomorrow", "at 9 every day"). */
+function isTimeContinuation(low: string): boolean {
+  return (
+    low === 'today' ||
+    low === 'tomorrow' ||
+    low === 'tonight' ||
+    low === 'on' ||
+    low === 'every' ||
+    low === 'ev' ||
+    low === 'next' ||
+    low === 'this' ||
+    low === 'in' ||
+    low === 'and' ||
+    low === 'remind' ||
+    cardinal(low) !== null
+  );
+}
