@@ -98,11 +98,16 @@ function monthDays(byMonthDay: readonly number[]): string {
   return `the ${joinWith([...positive, ...negative], 'and')}`;
 }
 
+/** "the 1st Monday and the last Friday": counted-from-start before counted-from-end, as people say it. */
 function ordinalDays(byDay: readonly RecurrenceByDay[]): string {
+  const rank = (d: RecurrenceByDay) =>
+    d.ordinal === undefined ? 0 : d.ordinal > 0 ? d.ordinal : 100 + d.ordinal;
   return joinWith(
-    byDay.map((d) =>
-      d.ordinal === undefined ? DAY_NAMES[d.weekday] : `the ${position(d.ordinal)} ${DAY_NAMES[d.weekday]}`,
-    ),
+    [...byDay]
+      .sort((a, b) => rank(a) - rank(b))
+      .map((d) =>
+        d.ordinal === undefined ? DAY_NAMES[d.weekday] : `the ${position(d.ordinal)} ${DAY_NAMES[d.weekday]}`,
+      ),
     'and',
   );
 }
@@ -160,28 +165,26 @@ function frequencyPhrase(rule: ParsedRule): string {
       if (interval === 1 && dayCodes(byDay) === WORKWEEK) return `every weekday${inMonths}`;
       if (interval === 1) return `every ${joinWith(names, 'and')}${inMonths}`;
       if (byDay.length === 1) return `every ${ordinal(interval)} ${names[0]}${inMonths}`;
+      if (dayCodes(byDay) === WORKWEEK) return `${plural(interval, 'week')} on weekdays${inMonths}`;
       return `${plural(interval, 'week')} on ${joinWith(names, 'and')}${inMonths}`;
     }
     case 'MONTHLY':
       return `${plural(interval, 'month')}${withinMonth(rule)}${inMonths}`;
     case 'YEARLY': {
       const head = plural(interval, 'year');
-      const ordinalDaysOnly = byDay.length > 0 && byDay.every((d) => d.ordinal !== undefined);
-      if (
-        byMonth.length === 1 &&
-        byMonthDay.length > 0 &&
-        byMonthDay.every((d) => d > 0) &&
-        byDay.length === 0
-      ) {
+      if (byMonthDay.length === 0 && byDay.length === 0) return `${head}${inMonths}`;
+      if (byMonth.length === 1 && byDay.length === 0 && byMonthDay.every((d) => d > 0)) {
         return `${head} on ${monthNames(byMonth)} ${joinWith(byMonthDay.map(String), 'and')}`;
       }
-      if (byMonth.length > 0 && (byMonthDay.length > 0 || byDay.length > 0)) {
-        return `${head}${withinMonth(rule)} of ${monthNames(byMonth)}`;
-      }
+      if (byMonth.length > 0) return `${head}${withinMonth(rule)} of ${monthNames(byMonth)}`;
+      const ordinalDaysOnly = byDay.length > 0 && byDay.every((d) => d.ordinal !== undefined);
       if (ordinalDaysOnly && rule.bySetPos.length === 0)
         return `${head} on ${ordinalDays(byDay)} of the year`;
-      if (byDay.length > 0 || byMonthDay.length > 0) return `${head}${withinMonth(rule)}`;
-      return `${head}${inMonths}`;
+      // Without BYMONTH, BYMONTHDAY expands to every month of the year (RFC 5545 §3.3.10 table).
+      if (byDay.length === 0 && rule.bySetPos.length === 0) {
+        return `${head} on ${monthDays(byMonthDay)} of each month`;
+      }
+      return `${head}${withinMonth(rule)}`;
     }
   }
 }

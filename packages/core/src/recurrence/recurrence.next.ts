@@ -75,7 +75,8 @@ function floatingNext(series: Series, from: PlainDateTime, inclusive: boolean): 
     return series.next(floatingDate(from), inclusive)?.toPlainDateTime() ?? null;
   } catch (error) {
     // The library gives up after its iteration cap: a rule that cannot occur again has ended.
-    if (error instanceof Error && /Maximum iterations/i.test(error.message)) return null;
+    if (error instanceof Error && /Maximum (iterations|candidate evaluations)/i.test(error.message))
+      return null;
     throw error;
   }
 }

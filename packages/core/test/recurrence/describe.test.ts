@@ -27,6 +27,12 @@ describe('describeRecurrence', () => {
     ['FREQ=DAILY;BYHOUR=9,17', { time: '09:00' }, 'every day at 09:00 and 17:00'],
     ['FREQ=DAILY;UNTIL=20280101T030000Z', { tz: 'America/New_York' }, 'every day until 2027-12-31'],
     ['FREQ=DAILY;UNTIL=20280101T030000Z', {}, 'every day until 2028-01-01'],
+    ['FREQ=MONTHLY;BYDAY=-1FR,1MO', {}, 'every month on the 1st Monday and the last Friday'],
+    ['FREQ=YEARLY;BYMONTHDAY=1', {}, 'every year on the 1st of each month'],
+    ['FREQ=YEARLY;BYMONTH=3', { time: '08:45' }, 'every year in March at 08:45'],
+    ['FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TU,WE,TH,FR', {}, 'every 2 weeks on weekdays'],
+    ['FREQ=HOURLY;INTERVAL=3;BYHOUR=9,12,15', {}, 'every 3 hours at 09:00, 12:00 and 15:00'],
+    ['FREQ=DAILY;BYMINUTE=30', { time: '08:45' }, 'every day at 08:30'],
   ];
   it.each(cases)('%s %o → %s', (rrule, options, text) => {
     expect(describeRecurrence(rrule, options)).toBe(text);
