@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   customType,
@@ -204,3 +205,154 @@ export const inbox = pgTable(
   },
   (t) => [primaryKey({ columns: [t.consumer, t.eventId] })],
 );
+
+// ---- event backbone ----
+
+/** Embedded bus: how far each consumer has read the outbox log (by `seq`). */
+export const consumerOffsets = pgTable('consumer_offsets', {
+  consumer: text('consumer').primaryKey(),
+  position: bigint('position', { mode: 'number' }).notNull().default(0),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
+
+/** Events a consumer gave up on after its retries, with the last error; replayable by hand. */
+export const deadLetters = pgTable(
+  'dead_letters',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    consumer: text('consumer').notNull(),
+    eventId: uuid('event_id').notNull(),
+    topic: text('topic').notNull(),
+    seq: bigint('seq', { mode: 'number' }),
+    event: jsonb('event').notNull(),
+    error: text('error').notNull(),
+    attempts: integer('attempts').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('dead_letters_consumer_event_uq').on(t.consumer, t.eventId)],
+);
+
+/** Activity log, one row per task event (unique event_id makes the audit consumer idempotent twice over). */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    eventId: uuid('event_id').notNull().unique(),
+    userId: text('user_id').notNull(),
+    taskId: uuid('task_id'),
+    type: text('type').notNull(),
+    client: text('client'),
+    changes: jsonb('changes').notNull().default(sql`'[]'::jsonb`),
+    data: jsonb('data').notNull(),
+    at: tstz('at').notNull(),
+  },
+  (t) => [index('audit_log_user_idx').on(t.userId, t.id), index('audit_log_task_idx').on(t.taskId, t.id)],
+);
+
+// ---- reminders and notifications ----
+
+export const reminders = pgTable(
+  'reminders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    /** {before: ISO 8601 duration} or {at: ISO date-time} */
+    spec: jsonb('spec').notNull(),
+    fireAt: tstz('fire_at'),
+    status: text('status', { enum: ['scheduled', 'fired', 'cancelled'] })
+      .notNull()
+      .default('scheduled'),
+    firedAt: tstz('fired_at'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('reminders_task_idx').on(t.taskId), index('reminders_due_idx').on(t.status, t.fireAt)],
+);
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: text('user_id').notNull(),
+    taskId: uuid('task_id'),
+    reminderId: uuid('reminder_id'),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull().default(''),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    /** makes delivery of one trigger idempotent, e.g. the reminder.due event id */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    /** per-channel delivery state: {in_app: 'delivered', webhook: 'pending', email: 'failed', …} */
+    delivery: jsonb('delivery').notNull().default(sql`'{}'::jsonb`),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    readAt: tstz('read_at'),
+    snoozedUntil: tstz('snoozed_until'),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+);
+
+export const notificationSettings = pgTable('notification_settings', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  inApp: boolean('in_app').notNull().default(true),
+  browser: boolean('browser').notNull().default(true),
+  email: text('email'),
+  emailEnabled: boolean('email_enabled').notNull().default(false),
+  webhookUrl: text('webhook_url'),
+  webhookSecret: text('webhook_secret'),
+  webhookEnabled: boolean('webhook_enabled').notNull().default(false),
+  /** default reminder for timed tasks, minutes before due; null = none */
+  defaultReminderMinutes: integer('default_reminder_minutes'),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
+
+/** Delivery log of outgoing webhooks (one row per attempt series), retried with backoff. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: text('user_id').notNull(),
+    notificationId: uuid('notification_id'),
+    eventId: uuid('event_id').notNull(),
+    url: text('url').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    responseStatus: integer('response_status'),
+    error: text('error'),
+    nextAttemptAt: tstz('next_attempt_at'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    deliveredAt: tstz('delivered_at'),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_event_url_uq').on(t.eventId, t.url),
+    index('webhook_deliveries_pending_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+// ---- embedded adapters for the scheduler and state ports ----
+
+/** Embedded scheduler: durable one-shot timers; one in-process timer is armed for the earliest. */
+export const timers = pgTable(
+  'timers',
+  {
+    name: text('name').primaryKey(),
+    fireAt: tstz('fire_at').notNull(),
+    data: jsonb('data').notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('timers_fire_at_idx').on(t.fireAt)],
+);
+
+/** Embedded state store (key/value with etag), e.g. chat history. */
+export const kv = pgTable('kv', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  etag: integer('etag').notNull().default(1),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+});
