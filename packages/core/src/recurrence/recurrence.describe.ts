@@ -69,10 +69,10 @@ function dayCodes(byDay: readonly RecurrenceByDay[]): string {
   return byDay.map((d) => d.weekday).join(',');
 }
 
-/** A set of plain weekdays as a noun: "weekday", "weekend day", "day", or "Monday or Friday". */
+/** A set of plain weekdays as a noun: "workday", "weekend day", "day", or "Monday or Friday". */
 function daySetNoun(byDay: readonly RecurrenceByDay[]): string {
   const codes = dayCodes(byDay);
-  if (codes === WORKWEEK) return 'weekday';
+  if (codes === WORKWEEK) return 'workday';
   if (codes === 'SA,SU') return 'weekend day';
   if (byDay.length === 7) return 'day';
   return joinWith(
@@ -164,12 +164,18 @@ function frequencyPhrase(rule: ParsedRule): string {
       if (byDay.length === 0) return `${plural(interval, 'week')}${inMonths}`;
       if (interval === 1 && dayCodes(byDay) === WORKWEEK) return `every weekday${inMonths}`;
       if (interval === 1) return `every ${joinWith(names, 'and')}${inMonths}`;
-      if (byDay.length === 1) return `every ${ordinal(interval)} ${names[0]}${inMonths}`;
       if (dayCodes(byDay) === WORKWEEK) return `${plural(interval, 'week')} on weekdays${inMonths}`;
       return `${plural(interval, 'week')} on ${joinWith(names, 'and')}${inMonths}`;
     }
-    case 'MONTHLY':
+    case 'MONTHLY': {
+      // "every 2nd Tuesday" is the quick-add parser's phrase for BYDAY=2TU, so the text reads back the same.
+      const only = byDay[0];
+      const single = byDay.length === 1 && byMonthDay.length === 0 && rule.bySetPos.length === 0;
+      if (interval === 1 && single && only?.ordinal !== undefined && only.ordinal > 0) {
+        return `every ${ordinal(only.ordinal)} ${DAY_NAMES[only.weekday]}${inMonths}`;
+      }
       return `${plural(interval, 'month')}${withinMonth(rule)}${inMonths}`;
+    }
     case 'YEARLY': {
       const head = plural(interval, 'year');
       if (byMonthDay.length === 0 && byDay.length === 0) return `${head}${inMonths}`;
