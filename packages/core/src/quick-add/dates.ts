@@ -134,12 +134,13 @@ function weekdayAt(s: Scan, i: number, cued: boolean): number | null {
   if (wd === undefined) return null;
   if (AMBIGUOUS_WEEKDAYS.has(a) && !cued && !s.phrase) {
     const prev = raw(s, i - 1);
-    const tok = s.toks[i]!;
-    // "Mon" capitalised at the end of a line reads as a weekday; "sun" inside a sentence does not.
-    if (
-      !(prev !== undefined && CUES.has(prev)) &&
-      !(tok.text === 'Mon' || tok.text === 'Wed' || tok.text === 'Thu')
-    ) {
+    // "sat"/"sun"/"wed" need a cue ("on sat") unless they end the line or come with a time ("mon 9am"):
+    // "Enjoy the sun" and "sat down" stay titles.
+    const next = s.toks[i + 1];
+    const endsHere = next === undefined || next.kind === 'punct' || s.used[i + 1] === true;
+    const timed = next !== undefined && /^\d{1,2}(?::\d{2})?(?:am|pm)$|^\d{1,2}:\d{2}$|^at$/.test(next.low);
+    const isSun = a === 'sun' || a === 'sat';
+    if (!(prev !== undefined && CUES.has(prev)) && !((endsHere || timed) && i > 0 && !(isSun && !timed))) {
       return null;
     }
   }
@@ -150,6 +151,7 @@ function weekdayAt(s: Scan, i: number, cued: boolean): number | null {
 function monthDay(s: Scan, i: number): DateHit | null {
   const a = w(s, i);
   if (a === undefined) return null;
+  if (a === 'the') return monthDayAfterThe(s, i + 1);
   const mon = MONTHS.get(a.endsWith('.') ? a.slice(0, -1) : a);
   if (mon !== undefined) {
     const b = w(s, i + 1);
@@ -171,6 +173,12 @@ function monthDay(s: Scan, i: number): DateHit | null {
   if (m2 === undefined) return null;
   d = Number(d);
   return withYear(s, j + 1, m2, d);
+}
+
+/** "the 27th of january": only the day-first form may follow "the". */
+function monthDayAfterThe(s: Scan, i: number): DateHit | null {
+  const a = w(s, i);
+  return a !== undefined && ordinal(a) !== null ? monthDay(s, i) : null;
 }
 
 function withYear(s: Scan, j: number, m: number, d: number): DateHit | null {

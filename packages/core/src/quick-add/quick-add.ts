@@ -90,7 +90,9 @@ function parseDue(s: Scan): Found {
     if (w(s, j) === ',') j++;
     const t = matchTime(s, j, true);
     if (t) {
-      found.time = t.minute;
+      // "tonight at 9", "this evening at 7:30": an hour without am/pm after an evening phrase is p.m.
+      const evening = d.hit.time !== undefined && d.hit.time >= 17 * 60;
+      found.time = evening && t.bare === true && t.minute < 12 * 60 ? t.minute + 12 * 60 : t.minute;
       consume(s, j, t.end, 'time');
     }
   }

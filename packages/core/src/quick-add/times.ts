@@ -5,6 +5,8 @@ import { type Scan, w } from './scan.ts';
 export interface TimeHit {
   end: number;
   minute: number;
+  /** written without am/pm and below 13:00 ("at 9", "9:30"): may be an evening hour after "tonight" */
+  bare?: boolean;
 }
 
 /** Parts of the day, Todoist's conventions (every morning = 9am, afternoon = 12pm, evening = 7pm, night = 10pm). */
@@ -61,7 +63,8 @@ function clock(s: Scan, i: number): TimeHit | null {
   m = TIME_24.exec(a);
   if (m) {
     const v = to24(Number(m[1]), Number(m[2]), mer);
-    return v === null ? null : { end: mer ? i + 2 : i + 1, minute: v };
+    if (v === null) return null;
+    return mer ? { end: i + 2, minute: v } : { end: i + 1, minute: v, bare: Number(m[1]) < 13 };
   }
   if (/^\d{1,2}$/.test(a)) {
     if (mer !== undefined && next !== undefined && (next === 'am' || next === 'pm' || next.includes('.'))) {
@@ -95,7 +98,7 @@ export function matchTime(s: Scan, i: number, bareDaypart = false): TimeHit | nu
         const after = w(s, i + 2);
         // "at 10 Downing Street" is an address, not a time.
         if (after === undefined || !/^[a-z]/.test(after) || isTimeContinuation(after)) {
-          return { end: i + 2, minute: (Number(n) % 24) * 60 };
+          return { end: i + 2, minute: (Number(n) % 24) * 60, bare: Number(n) < 13 };
         }
       }
       if (a === 'at' && w(s, i + 1) === 'night') return { end: i + 2, minute: DAYPARTS.get('night')! };
