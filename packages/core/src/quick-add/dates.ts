@@ -132,6 +132,22 @@ function weekdayAt(s: Scan, i: number, cued: boolean): number | null {
   if (a === undefined) return null;
   const wd = WEEKDAYS.get(a);
   if (wd === undefined) return null;
+  const after = s.toks[i + 1];
+  const tok = s.toks[i]!;
+  // "Friday Night Lights", "Sunday Times": a capitalised weekday inside a capitalised name is a title.
+  if (
+    !cued &&
+    !s.phrase &&
+    /^[A-Z]/.test(tok.text) &&
+    after !== undefined &&
+    after.kind === 'word' &&
+    /^[A-Z][a-z]/.test(after.text) &&
+    !(DAYPARTS.has(after.low) && !/^[A-Z][a-z]/.test(s.toks[i + 2]?.text ?? '')) &&
+    !MONTHS.has(after.low) &&
+    after.low !== 'at'
+  ) {
+    return null;
+  }
   if (AMBIGUOUS_WEEKDAYS.has(a) && !cued && !s.phrase) {
     const prev = raw(s, i - 1);
     // "sat"/"sun"/"wed" need a cue ("on sat") unless they end the line or come with a time ("mon 9am"):
@@ -140,7 +156,8 @@ function weekdayAt(s: Scan, i: number, cued: boolean): number | null {
     const endsHere = next === undefined || next.kind === 'punct' || s.used[i + 1] === true;
     const timed = next !== undefined && /^\d{1,2}(?::\d{2})?(?:am|pm)$|^\d{1,2}:\d{2}$|^at$/.test(next.low);
     const isSun = a === 'sun' || a === 'sat';
-    if (!(prev !== undefined && CUES.has(prev)) && !((endsHere || timed) && i > 0 && !(isSun && !timed))) {
+    const cue = prev !== undefined && CUES.has(prev) && prev !== 'the' && prev !== 'and';
+    if (!cue && !((endsHere || timed) && i > 0 && !(isSun && !timed))) {
       return null;
     }
   }
