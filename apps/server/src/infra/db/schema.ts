@@ -157,6 +157,9 @@ export const tasks = pgTable(
     dueAllDay: boolean('due_all_day').notNull().default(false),
     recurrence: text('recurrence'),
     recurrenceMode: text('recurrence_mode', { enum: ['due', 'completion'] }),
+    // DTSTART of the rule: set when the rule or the due date is edited, carried unchanged to next occurrences
+    // (re-anchoring at each occurrence would let a DST-gap time drift, e.g. 02:30 → 03:30 for good)
+    recurrenceAnchor: tstz('recurrence_anchor'),
     seriesId: uuid('series_id'),
     occurrence: integer('occurrence'),
     // relative/absolute reminder specs as given by the user; fire times live in `reminders`
