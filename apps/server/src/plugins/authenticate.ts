@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '@taskstream/core';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Clock } from '../infra/clock/clock.ts';
 import type { Db } from '../infra/db/db.ts';
 import { apiTokens, sessions, users } from '../infra/db/schema.ts';
 import type { Auth } from '../modules/auth/auth.ts';
@@ -49,8 +48,8 @@ function bearerToken(request: FastifyRequest): string | undefined {
  * better-auth session cookie. A request with an invalid credential is rejected, not treated as anonymous.
  */
 export const authenticatePlugin = fp(
-  async (app: FastifyInstance, opts: { db: Db; auth: Auth; clock: Clock }) => {
-    const { db, auth, clock } = opts;
+  async (app: FastifyInstance, opts: { db: Db; auth: Auth }) => {
+    const { db, auth } = opts;
     app.decorateRequest('authUser', null);
 
     async function resolve(request: FastifyRequest): Promise<AuthUser | null> {
@@ -72,7 +71,8 @@ export const authenticatePlugin = fp(
           .select({ id: users.id, timeZone: users.timeZone })
           .from(sessions)
           .innerJoin(users, eq(users.id, sessions.userId))
-          .where(and(eq(sessions.token, raw), gt(sessions.expiresAt, clock.now())))
+          // better-auth stamps sessions with real time, so expiry is checked against the database clock
+          .where(and(eq(sessions.token, raw), gt(sessions.expiresAt, sql`now()`)))
           .limit(1);
         return row ? { id: row.id, timeZone: row.timeZone, client: 'api' } : null;
       }

@@ -2,6 +2,7 @@ import { DomainError, type ErrorCode, errorCatalog } from '@taskstream/core';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };
@@ -47,6 +48,14 @@ export const errorHandlerPlugin = fp(
         const details = err.validation.map((v) => ({
           path: [err.validationContext, ...v.instancePath.split('/').filter(Boolean)].join('.'),
           message: v.message ?? 'invalid',
+        }));
+        return sendError(reply, 'VALIDATION_FAILED', 'The request is not valid', details);
+      }
+      // a schema applied inside a handler (e.g. quick add building a task body)
+      if ((err as unknown) instanceof ZodError) {
+        const details = (err as unknown as ZodError).issues.map((i) => ({
+          path: i.path.join('.'),
+          message: i.message,
         }));
         return sendError(reply, 'VALIDATION_FAILED', 'The request is not valid', details);
       }
