@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ensureTraceparent } from '../../infra/events/cloud-event.ts';
 import { currentUser } from '../../plugins/authenticate.ts';
+import { taskListFilter } from './tasks.filter.ts';
 import { createTaskBody, listTasksQuery, taskIdParams, updateTaskBody } from './tasks.schemas.ts';
 import type { TasksService, WriteContext } from './tasks.service.ts';
 
@@ -45,7 +46,13 @@ export async function tasksRoutes(app: FastifyInstance, opts: { tasks: TasksServ
   r.get(
     '/tasks',
     { schema: { tags, summary: 'List, search, filter and sort tasks', querystring: listTasksQuery } },
-    (req) => tasks.list(currentUser(req), req.query),
+    (req) => {
+      const user = currentUser(req);
+      // `status` counts as given only when the client sent it, not when the schema defaulted it
+      const statusGiven = new URLSearchParams(req.url.split('?')[1] ?? '').has('status');
+      const { query, condition } = taskListFilter(req.query, user, tasks.now(), statusGiven);
+      return tasks.list(user, query, condition);
+    },
   );
 
   r.get('/tasks/:id', { schema: { tags, summary: 'Get a task', params: taskIdParams } }, (req) =>

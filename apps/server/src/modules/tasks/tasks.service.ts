@@ -78,6 +78,11 @@ export class TasksService {
     private readonly outboxWritten: () => void,
   ) {}
 
+  /** The service's "now", so a route resolves a filter's dates against the same clock the listing uses. */
+  now(): Date {
+    return this.clock.now();
+  }
+
   /** Registers a hook that runs in every task write's transaction. */
   onWrite(hook: TaskWriteHook): void {
     this.hooks.push(hook);
