@@ -21,7 +21,7 @@ export interface DateHit {
 }
 
 /** Words before a date that belong to it ("due friday", "on the 27th"): consumed with it, not left in the title. */
-export const DATE_PREPS = new Set(['on', 'by', 'due', 'for', 'before', '@']);
+export const DATE_PREPS = new Set(['on', 'by', 'due', 'for', 'before', '@', 'due:']);
 
 /** Context words that make an ambiguous word ("sun", "1st", "weekend") a date. */
 const CUES = new Set([
@@ -597,6 +597,34 @@ function keyword(s: Scan, i: number): DateHit | null {
       }
       return a === 'weekend' ? { end, day: wd === 7 ? t : t + (6 - wd) } : null;
     }
+    case 'later': {
+      // Vikunja's "later this week" (this week's Friday, or Sunday once Friday has come) and "later next week".
+      const b = w(s, i + 1);
+      if ((b === 'this' || b === 'next') && w(s, i + 2) === 'week') {
+        if (b === 'next') return { end: i + 3, day: t - wd + 12 };
+        return { end: i + 3, day: wd < 5 ? t - wd + 5 : t - wd + 7 };
+      }
+      return null;
+    }
+    case 'last':
+      if (w(s, i + 1) === 'day' && w(s, i + 2) === 'of') {
+        // "last day of the month", "last day of next month"
+        let j = i + 3;
+        if (w(s, j) === 'the' || w(s, j) === 'this') j++;
+        const next = w(s, j) === 'next';
+        if (next) j++;
+        if (w(s, j) === 'month')
+          return { end: j + 1, day: lastOfMonth(addMonths(firstOfMonth(t), next ? 1 : 0)) };
+        const mon = MONTHS.get(w(s, j) ?? '');
+        if (mon !== undefined && !next) {
+          const first = nextYearDay(t - 31, mon, 1);
+          if (first === null) return null;
+          const f = first + daysInMonth(ymdOf(first).y, mon) <= t ? addMonths(first, 12) : first;
+          return { end: j + 1, day: lastOfMonth(f) };
+        }
+        return null;
+      }
+      return lastOrNext(s, i, a);
     case 'day':
     case 'the':
     case 'overmorrow': {
@@ -625,31 +653,43 @@ function keyword(s: Scan, i: number): DateHit | null {
     case 'next':
     case 'coming':
     case 'following':
-    case 'last': {
-      const b = w(s, i + 1);
-      if (b === 'weekend') {
-        if (a === 'last') return { end: i + 2, day: t - wd - 1 };
-        return {
-          end: i + 2,
-          day: a === 'next' || a === 'following' ? t - wd + 13 : wd === 7 ? t : t + (6 - wd),
-        };
-      }
-      if (b !== undefined && DAYPARTS.has(b) && a === 'this' && b !== 'tonight') {
-        return { end: i + 2, day: t, time: DAYPARTS.get(b)! };
-      }
-      if (a === 'this' || a === 'coming') return null;
-      if (b === 'week') return { end: i + 2, day: a === 'last' ? t - wd - 6 : t - wd + 8 };
-      if (b === 'month') return { end: i + 2, day: addMonths(firstOfMonth(t), a === 'last' ? -1 : 1) };
-      if (b === 'quarter') return { end: i + 2, day: addMonths(quarterStart(t), a === 'last' ? -3 : 3) };
-      if (b === 'year') return { end: i + 2, day: validDay(a === 'last' ? y - 1 : y + 1, 1, 1)! };
-      const mon = b === undefined ? undefined : MONTHS.get(b);
-      if (mon !== undefined && a !== 'last') return monthStart(s, mon, i + 2);
-      return null;
-    }
+      return lastOrNext(s, i, a);
     default:
       if (TOMORROW.has(a)) return { end, day: t + 1 };
       return null;
   }
+}
+
+/** "this/next/last weekend|week|month|quarter|year|<month>", "this evening", "next day", "next 2 weeks". */
+function lastOrNext(s: Scan, i: number, a: string): DateHit | null {
+  const t = s.today;
+  const wd = weekdayOf(t);
+  const { y } = ymdOf(t);
+  const b = w(s, i + 1);
+  if (b === 'weekend') {
+    if (a === 'last') return { end: i + 2, day: t - wd - 1 };
+    return {
+      end: i + 2,
+      day: a === 'next' || a === 'following' ? t - wd + 13 : wd === 7 ? t : t + (6 - wd),
+    };
+  }
+  if (b !== undefined && DAYPARTS.has(b) && a === 'this' && b !== 'tonight') {
+    return { end: i + 2, day: t, time: DAYPARTS.get(b)! };
+  }
+  if (a === 'this' || a === 'coming') return null;
+  if (b === 'day' && a !== 'last') return { end: i + 2, day: t + 1 };
+  if (b === 'hour' && a !== 'last') return offset(s, 60, 'minute', i + 2);
+  // "next 2 weeks", "next three days": an offset from now.
+  const n = cardinal(b);
+  const nu = unit(w(s, i + 2));
+  if (n !== null && nu !== null && a === 'next') return offset(s, n, nu, i + 3);
+  if (b === 'week') return { end: i + 2, day: a === 'last' ? t - wd - 6 : t - wd + 8 };
+  if (b === 'month') return { end: i + 2, day: addMonths(firstOfMonth(t), a === 'last' ? -1 : 1) };
+  if (b === 'quarter') return { end: i + 2, day: addMonths(quarterStart(t), a === 'last' ? -3 : 3) };
+  if (b === 'year') return { end: i + 2, day: validDay(a === 'last' ? y - 1 : y + 1, 1, 1)! };
+  const mon = b === undefined ? undefined : MONTHS.get(b);
+  if (mon !== undefined && a !== 'last') return monthStart(s, mon, i + 2);
+  return null;
 }
 
 /** A bare month name ("january"): only in a date phrase or after "in"/"by"/"until", where it means its 1st. */

@@ -85,13 +85,28 @@ function parseDue(s: Scan): Found {
     found.day = d.hit.day;
     found.explicitDay = true;
     if (d.hit.time !== undefined) found.time = d.hit.time;
+    // "11 tonight", "5pm on friday": a time right before the date belongs to it (looked up before consuming).
+    let before: TimeHit | null = null;
+    let beforeAt = -1;
+    for (let k = Math.max(0, d.from - 4); k < d.from && before === null; k++) {
+      const t = matchTime(s, k);
+      if (t && t.end === d.from) {
+        before = t;
+        beforeAt = k;
+      }
+    }
     consume(s, d.from, d.hit.end, 'date');
+    if (before) {
+      found.time = before.minute;
+      consume(s, beforeAt, before.end, 'time');
+      continue;
+    }
     let j = d.hit.end;
     if (w(s, j) === ',') j++;
     const t = matchTime(s, j, true);
     if (t) {
-      // "tonight at 9", "this evening at 7:30": an hour without am/pm after an evening phrase is p.m.
-      const evening = d.hit.time !== undefined && d.hit.time >= 17 * 60;
+      // "tonight at 9", "this afternoon at 3": an hour without am/pm after an afternoon/evening phrase is p.m.
+      const evening = d.hit.time !== undefined && d.hit.time >= 12 * 60;
       found.time = evening && t.bare === true && t.minute < 12 * 60 ? t.minute + 12 * 60 : t.minute;
       consume(s, j, t.end, 'time');
     }

@@ -57,6 +57,10 @@ const ADVERBS = new Map<string, { freq: Freq; interval: number; time?: number }>
   ['yearly', { freq: 'YEARLY', interval: 1 }],
   ['annually', { freq: 'YEARLY', interval: 1 }],
   ['hourly', { freq: 'HOURLY', interval: 1 }],
+  ['annual', { freq: 'YEARLY', interval: 1 }],
+  ['semiannual', { freq: 'MONTHLY', interval: 6 }],
+  ['biannual', { freq: 'YEARLY', interval: 2 }],
+  ['biyearly', { freq: 'YEARLY', interval: 2 }],
 ]);
 
 /** Words after which an adverb like "daily" is still a schedule, not an adjective ("daily standup"). */
@@ -367,6 +371,7 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
     }
     if (
       a === 'until' ||
+      a === 'until:' ||
       a === 'till' ||
       a === 'til' ||
       a === 'ending' ||
@@ -447,6 +452,19 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
     }
     if (a === 'each' && weekdayOrPlural(w(s, k)) === null && unit(w(s, k)) === null) return null;
     j = schedule(s, k, hit);
+  } else if (a === 'recur:' || a === 'rec:') {
+    // Taskwarrior's recur:weekly, recur:2w, recur:weekdays
+    const b = w(s, i + 1);
+    const adv = b === undefined ? undefined : ADVERBS.get(b);
+    if (adv) {
+      hit.freq = adv.freq;
+      hit.interval = adv.interval;
+      j = i + 2;
+    } else if (b === 'fortnight') {
+      hit.freq = 'WEEKLY';
+      hit.interval = 2;
+      j = i + 2;
+    } else j = schedule(s, i + 1, hit);
   } else if (a === 'after' && hit.mode === 'due') {
     // Todoist's completion-based "after 3 days": the next one comes 3 days after completing this one.
     const n = cardinal(w(s, i + 1), true);

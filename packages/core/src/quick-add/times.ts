@@ -79,7 +79,7 @@ function clock(s: Scan, i: number): TimeHit | null {
   return null;
 }
 
-const AT_CUES = new Set(['at', '@', 'around', 'about', 'by']);
+const AT_CUES = new Set(['at', '@', 'around', 'about', 'by', 'before', 'after', 'due:']);
 
 /**
  * A time starting at token i: an optional cue ("at", "@", "around") and a clock time; after "at" a bare
@@ -87,6 +87,40 @@ const AT_CUES = new Set(['at', '@', 'around', 'about', 'by']);
  * (directly after a date: "tomorrow morning") a lone "morning"/"evening" counts too.
  */
 export function matchTime(s: Scan, i: number, bareDaypart = false): TimeHit | null {
+  const t = matchTimeCore(s, i, bareDaypart);
+  if (t !== null) return withDaypartSuffix(s, t);
+  // "11 tonight", "7 in the evening", "11 at night": a bare hour made a time by the part of day after it.
+  const a = w(s, i);
+  if (a !== undefined && /^\d{1,2}$/.test(a) && Number(a) >= 1 && Number(a) <= 12) {
+    const v = withDaypartSuffix(s, { end: i + 1, minute: Number(a) * 60, bare: true });
+    if (v.end > i + 1 || v.minute !== Number(a) * 60 || w(s, i + 1) === 'tonight') return v;
+  }
+  return null;
+}
+
+/** Applies "in the morning/afternoon/evening", "at night" or a following "tonight" to a time without am/pm. */
+function withDaypartSuffix(s: Scan, t: TimeHit): TimeHit {
+  const a = w(s, t.end);
+  let part: string | undefined;
+  let end = t.end;
+  if (a === 'in' && w(s, t.end + 1) === 'the') {
+    part = w(s, t.end + 2);
+    if (part !== undefined && DAYPARTS.has(part)) end = t.end + 3;
+    else part = undefined;
+  } else if (a === 'at' && w(s, t.end + 1) === 'night') {
+    part = 'night';
+    end = t.end + 2;
+  } else if (a === 'tonight' || a === 'this') {
+    // "11 tonight": the date parser consumes "tonight"; it only decides a.m./p.m. here.
+    part = a === 'tonight' ? 'night' : DAYPARTS.has(w(s, t.end + 1) ?? '') ? w(s, t.end + 1) : undefined;
+  }
+  if (part === undefined) return t;
+  const pm = part !== 'morning';
+  const minute = t.bare === true && pm && t.minute < 12 * 60 ? t.minute + 12 * 60 : t.minute;
+  return { end, minute };
+}
+
+function matchTimeCore(s: Scan, i: number, bareDaypart: boolean): TimeHit | null {
   const a = w(s, i);
   if (a === undefined) return null;
   if (AT_CUES.has(a)) {

@@ -76,6 +76,12 @@ function splitChunk(src: string, s: number, e: number, out: Token[]): void {
     b--;
     tail.push(b);
   }
+  // Taskwarrior attributes: "due:eom", "until:2027-12-31", "recur:weekly" → the attribute as a mark + its value.
+  const attr = /^(?:due|until|recur|rec):(?=[\p{L}\p{N}+-])/iu.exec(src.slice(a, b));
+  if (attr) {
+    push(out, 'mark', src, a, a + attr[0].length);
+    a += attr[0].length;
+  }
   // Prefix marks: "!30m" → "!" + "30m", "!!1" → "!!" + "1", "@friday" → "@" + "friday".
   if (a < b && (src[a] === '!' || src[a] === '@')) {
     let m = a;
