@@ -49,6 +49,15 @@ function priorityAt(s: Scan, i: number): { p: Priority; end: number } | null {
   const a = w(s, i);
   if (a === undefined) return null;
   const kind = s.toks[i]!.kind;
+  // todo.txt: "(A) Call mom" at the start of the line; A is the highest.
+  if (i === 0 && a === '(' && s.toks[2]?.text === ')' && s.toks[2].start === s.toks[0]!.end + 1) {
+    const letter = s.toks[1]?.text ?? '';
+    if (/^[A-Z]$/.test(letter)) {
+      const p: Priority =
+        letter === 'A' ? 'urgent' : letter === 'B' ? 'high' : letter === 'C' ? 'medium' : 'low';
+      return { p, end: 3 };
+    }
+  }
   let m = /^p([1-4])$/.exec(a);
   if (m && kind === 'word') return { p: BY_NUMBER[Number(m[1]) - 1]!, end: i + 1 };
   if (kind === 'mark' && a === '!!') {

@@ -232,12 +232,25 @@ function parseUnsafe(text: string, opts: ParseOptions): QuickAddResult {
     // A separate date or time in the line refines the series ("at 9am every day", "tomorrow every week").
     dueTime = rec.time ?? found.time ?? rec.start?.time;
     if (rec.start === undefined && found.day !== undefined) rec.start = { end: 0, day: found.day };
-    if (rec.freq === 'HOURLY' && dueTime === undefined) dueTime = (Math.floor(s.nowMin / 60) + 1) * 60;
+    // "every hour" starts now (Todoist: "every hour starting from now").
+    if (rec.freq === 'HOURLY' && dueTime === undefined) dueTime = s.nowMin;
     if (dueTime !== undefined && dueTime >= 24 * 60) {
       dueTime -= 24 * 60;
       rec.start = { end: 0, day: (rec.start?.day ?? s.today) + 1 };
     }
-    dueDay = firstOccurrence(rec, s, dueTime);
+    if (
+      rec.freq === 'HOURLY' &&
+      dueTime !== undefined &&
+      rec.byDay === undefined &&
+      rec.start === undefined
+    ) {
+      // An hourly series starting at a time already past today continues at its next slot after now.
+      let t = dueTime;
+      const step = 60 * rec.interval;
+      while (t < s.nowMin && step > 0) t += step;
+      dueDay = s.today + Math.floor(t / (24 * 60));
+      dueTime = t % (24 * 60);
+    } else dueDay = firstOccurrence(rec, s, dueTime);
     let until: string | undefined;
     if (rec.untilDay !== undefined) until = utcStamp(rec.untilDay, 23 * 60 + 59, 59, s.tz);
     else if (rec.forAmount !== undefined) {

@@ -86,6 +86,12 @@ const BOUNDARY_WORDS = new Set([
   'except',
 ]);
 
+/**
+ * "every weekend" is one occurrence per weekend, on Saturday (Todoist documents it as "every Saturday"):
+ * a weekend chore should not come back on Sunday after being done on Saturday.
+ */
+const WEEKEND: number[] = [6];
+
 const WORKDAY = new Set(['weekday', 'weekdays', 'workday', 'workdays', 'work']);
 
 function weekdayOrPlural(low: string | undefined): number | null {
@@ -193,7 +199,7 @@ function schedule(s: Scan, i: number, hit: RecurrenceHit): number | null {
     if (b === 'weekend') {
       hit.freq = 'WEEKLY';
       hit.interval = n;
-      hit.byDay = [6, 7];
+      hit.byDay = WEEKEND;
       return j + 1;
     }
     return null;
@@ -221,7 +227,7 @@ function schedule(s: Scan, i: number, hit: RecurrenceHit): number | null {
   }
   if (a === 'weekend' || a === 'weekends') {
     hit.freq = 'WEEKLY';
-    hit.byDay = [6, 7];
+    hit.byDay = WEEKEND;
     return i + 1;
   }
   const wl = weekdayList(s, i);
@@ -453,8 +459,19 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
     if (a === 'each' && weekdayOrPlural(w(s, k)) === null && unit(w(s, k)) === null) return null;
     j = schedule(s, k, hit);
   } else if (a === 'recur:' || a === 'rec:') {
-    // Taskwarrior's recur:weekly, recur:2w, recur:weekdays
+    // Taskwarrior's recur:weekly / recur:2w (from the due date); todo.txt's rec:1w repeats after completion
+    // unless written rec:+1w, and its "m" means months.
     const b = w(s, i + 1);
+    const todo = a === 'rec:' && b !== undefined ? /^(\+?)(\d{1,3})([dwmy])$/.exec(b) : null;
+    if (todo) {
+      hit.mode = todo[1] === '+' ? 'due' : 'completion';
+      hit.freq = ({ d: 'DAILY', w: 'WEEKLY', m: 'MONTHLY', y: 'YEARLY' } as const)[
+        todo[3] as 'd' | 'w' | 'm' | 'y'
+      ];
+      hit.interval = Number(todo[2]);
+      hit.end = trailers(s, i + 2, hit);
+      return hit.interval > 0 ? hit : null;
+    }
     const adv = b === undefined ? undefined : ADVERBS.get(b);
     if (adv) {
       hit.freq = adv.freq;
@@ -505,7 +522,7 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
     } else if (b === 'weekdays' || b === 'weekends') {
       if (a !== 'on' && !boundaryAt(s, k + 1)) return null;
       hit.freq = 'WEEKLY';
-      hit.byDay = b === 'weekdays' ? [1, 2, 3, 4, 5] : [6, 7];
+      hit.byDay = b === 'weekdays' ? [1, 2, 3, 4, 5] : WEEKEND;
       j = k + 1;
     }
   }

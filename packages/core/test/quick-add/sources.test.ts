@@ -139,3 +139,30 @@ run('chrono casual English', [
   ['Party August 10, 2027 at 9:00', { title: 'Party', due: '2027-08-10 09:00' }],
   ['Party 1.5.3 - 2027-09-24', { due: '2027-09-24' }],
 ]);
+
+run('todo.txt conventions', [
+  ['(A) Call mom due:2027-02-01', { title: 'Call mom', priority: 'urgent', due: '2027-02-01' }],
+  [
+    '(B) Charge watch +personal rec:1w',
+    { title: 'Charge watch', priority: 'high', list: 'personal', rrule: 'FREQ=WEEKLY', mode: 'completion' },
+  ],
+  ['Pay rent rec:+1m', { title: 'Pay rent', rrule: 'FREQ=MONTHLY', mode: 'due' }],
+  ['Water plants rec:3d', { title: 'Water plants', rrule: 'FREQ=DAILY;INTERVAL=3', mode: 'completion' }],
+  ['(a) lowercase is a title', { title: '(a) lowercase is a title', priority: null }],
+]);
+
+run('Todoist best-practice forms', [
+  [
+    'Swim every 14 days 7am starting 1 Nov',
+    { title: 'Swim', rrule: 'FREQ=DAILY;INTERVAL=14', due: '2027-11-01 07:00' },
+  ],
+  [
+    'Swim every other Tues 7am starting 1 Nov',
+    { title: 'Swim', rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU', due: '2027-11-02 07:00' },
+  ],
+  [
+    'Swim every mon, tues, wed, and fri',
+    { title: 'Swim', rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,FR', due: '2027-01-20' },
+  ],
+  ['Hike every weekend', { title: 'Hike', rrule: 'FREQ=WEEKLY;BYDAY=SA', due: '2027-01-23' }],
+]);
