@@ -26,7 +26,9 @@ function sortTerm(key: SortKey | 'rank', desc: boolean, rank?: SQL): SortTerm {
         desc,
       };
     case 'priority':
-      return { expr: sql`${tasks.priority}::int`, cast: 'int', desc };
+      // the bare column, not a cast: ordering by it can then walk (user_id, priority) with an incremental sort
+      // and stop early (overdue sorted by priority read ~670 buffers instead of ~4,000 for a 10k-task user)
+      return { expr: sql`${tasks.priority}`, cast: 'int', desc };
     case 'status':
       return { expr: sql`${tasks.status}`, cast: 'text', desc };
     case 'title':
