@@ -317,6 +317,21 @@ class Parser {
   }
 }
 
+/*
+ * Grammar (case-insensitive; whitespace between tokens is free):
+ *   filter  := or
+ *   or      := and ("|" and)*
+ *   and     := unary ("&" unary)*
+ *   unary   := "!"* primary
+ *   primary := "(" or ")" | term
+ *   term    := "#" tag | "@" tag | "+" list | "p1" | "p2" | "p3" | "p4" | "no priority"
+ *            | "today" | "tomorrow" | "yesterday" | "overdue" | "no date" | "recurring"
+ *            | "completed" | "open" | ["next"] N "days"
+ *            | "search:" text | ("due" | "date" | "created" | "completed") ["before" | "after"] ":" date
+ *            | date                                   (a bare date: due on that day)
+ * A term runs to the next unquoted, unescaped & | ( ); `*` in a tag or list name is a wildcard.
+ */
+
 /**
  * Parses a Todoist-style filter (`(today | overdue) & #work`, `p1 & !+Errands`, `due before: friday`) into a
  * syntax tree. `!` binds tightest, then `&`, then `|`. Pure: date phrases resolve against `opts.now` in
