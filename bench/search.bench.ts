@@ -7,6 +7,7 @@
  *          --reuse (keep an already seeded ts_bench) --explain (EXPLAIN ANALYZE each captured query)
  *          --no-pglite --no-postgres --admin-url postgres://… (server to create ts_bench on)
  */
+import { availableParallelism, loadavg } from 'node:os';
 import type { PGlite } from '@electric-sql/pglite';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -64,6 +65,8 @@ export interface ReadResult {
   clients: number;
   api: LatencySummary;
   sql: LatencySummary;
+  /** 1-minute load average after the API measurement: other work on the machine skews every figure */
+  load: number;
 }
 
 export interface SearchBenchReport {
@@ -149,7 +152,13 @@ async function benchPostgres(s: Settings) {
       for (const clients of [1, s.concurrency]) {
         log(`PostgreSQL API: ${sc.key} at ${clients} client(s)`);
         const api = await httpLoad(s, baseUrl, readSpecs(sc, users), clients);
-        reads.push({ scenario: sc.label, clients, api, sql: sqlResults.get(`${sc.key}/${clients}`)! });
+        reads.push({
+          scenario: sc.label,
+          clients,
+          api,
+          sql: sqlResults.get(`${sc.key}/${clients}`)!,
+          load: loadavg()[0]!,
+        });
       }
     }
     log(`PostgreSQL API: POST /tasks at ${s.concurrency} clients`);
@@ -279,7 +288,7 @@ async function benchPglite(s: Settings) {
       );
       const sql = summarize(r.latencies, r.elapsedMs, r.errors);
       const api = await httpLoad(s, baseUrl, readSpecs(sc, users), 1);
-      reads.push({ scenario: sc.label, clients: 1, api, sql });
+      reads.push({ scenario: sc.label, clients: 1, api, sql, load: loadavg()[0]! });
     }
     return { tasks: s.tasks, reads };
   } finally {
@@ -425,6 +434,7 @@ function readRows(reads: ReadResult[], onPostgres: boolean): Cell[][] {
       r.sql.rps.toFixed(0),
       ratio50.toFixed(2),
       ratio95.toFixed(2),
+      r.load.toFixed(1),
       checks.join(', '),
     ];
   });
@@ -443,6 +453,7 @@ const readHeaders = [
   'q/s',
   'ratio p50',
   'ratio p95',
+  'load1',
   'targets',
 ];
 
@@ -480,6 +491,7 @@ function printReport(report: SearchBenchReport, s: Settings): void {
     );
   }
   console.log(
-    '\nratio = API latency / raw SQL latency of the same statement (pg or PGlite driver, same user/variant mix).',
+    `\nratio = API latency / raw SQL latency of the same statement (pg or PGlite driver, same user/variant mix);` +
+      ` load1 = 1-minute load average on this ${availableParallelism()}-core machine.`,
   );
 }
