@@ -647,6 +647,8 @@ function keyword(s: Scan, i: number): DateHit | null {
           w(s, j) === 'weekend' ? { end: j + 1, day: wd === 7 ? t : t + (6 - wd) } : boundary(s, j);
         return inner;
       }
+      // "the last day of the month"
+      if (a === 'the' && w(s, j) === 'last' && w(s, j + 1) === 'day') return keyword(s, j);
       return null;
     }
     case 'this':
@@ -703,9 +705,13 @@ function bareMonth(s: Scan, i: number): DateHit | null {
     const v = validDay(y, mon, 1);
     return v === null ? null : { end: i + 2, day: v };
   }
-  if (!s.phrase) return null;
+  // "by December", "for March": a bare month needs a cue in a title ("March for science" stays a title).
+  const prev = raw(s, i - 1);
+  if (!s.phrase && !(prev !== undefined && MONTH_CUES.has(prev) && s.used[i - 1] !== true)) return null;
   return monthStart(s, mon, i + 1);
 }
+
+const MONTH_CUES = new Set(['by', 'for', 'before', 'due', 'until', 'till', 'due:']);
 
 /**
  * The date grammar: tries each small date parser at token i and returns the first (they are ordered

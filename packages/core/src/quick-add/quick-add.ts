@@ -95,7 +95,27 @@ function parseDue(s: Scan): Found {
         beforeAt = k;
       }
     }
-    consume(s, d.from, d.hit.end, 'date');
+    let dateEnd = d.hit.end;
+    // A range ("aug 3 to aug 10", "friday - monday") is due on its first day; the rest belongs to the span.
+    const sep = w(s, dateEnd);
+    if (
+      sep === 'to' ||
+      sep === '-' ||
+      sep === 'until' ||
+      sep === 'till' ||
+      sep === 'through' ||
+      sep === '\u2013'
+    ) {
+      const end2 = matchDate(s, dateEnd + 1);
+      if (end2) dateEnd = end2.end;
+    }
+    // "by friday EOD", "monday end of day": the end of the day adds nothing to an all-day date.
+    if (w(s, dateEnd) === 'eod' || w(s, dateEnd) === 'cob' || w(s, dateEnd) === 'eob') dateEnd++;
+    else if (w(s, dateEnd) === 'end' && w(s, dateEnd + 1) === 'of' && w(s, dateEnd + 2) === 'day')
+      dateEnd += 3;
+    // "from aug 3 to aug 10": "from" belongs to a range only.
+    const from = dateEnd > d.hit.end && w(s, d.from - 1) === 'from' ? d.from - 1 : d.from;
+    consume(s, from, dateEnd, 'date');
     if (before) {
       found.time = before.minute;
       consume(s, beforeAt, before.end, 'time');

@@ -449,7 +449,11 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
   if (a === undefined) return null;
   const hit: RecurrenceHit = { end: i, freq: 'DAILY', interval: 1, mode: 'due' };
   let j: number | null = null;
-  if (a === 'every' || a === 'ev' || a === 'each' || a === 'every!' || a === 'ev!' || a === 'evry') {
+  // "on the 5th of every month", "the last friday of each month"
+  const monthly =
+    a === 'on' || a === 'the' || a === 'last' || ordinal(a) !== null ? ofEveryMonth(s, i, hit) : null;
+  if (monthly !== null) j = monthly;
+  else if (a === 'every' || a === 'ev' || a === 'each' || a === 'every!' || a === 'ev!' || a === 'evry') {
     let k = i + 1;
     if (a.endsWith('!')) hit.mode = 'completion';
     else if (w(s, k) === '!' || (s.toks[k]?.kind === 'punct' && s.toks[k]?.text === '!')) {
@@ -529,6 +533,30 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
   if (j === null) return null;
   hit.end = trailers(s, j, hit);
   return hit;
+}
+
+/** "(on) (the) 5th|last day|first monday of every|each month" → a monthly rule; returns the index after it. */
+function ofEveryMonth(s: Scan, i: number, hit: RecurrenceHit): number | null {
+  let j = i;
+  if (w(s, j) === 'on') j++;
+  if (w(s, j) === 'the') j++;
+  const a = w(s, j);
+  const n = a === 'last' ? -1 : ordinal(a);
+  if (n === null) return null;
+  let k = j + 1;
+  const b = w(s, k);
+  const wd = b === undefined ? undefined : WEEKDAYS.get(b);
+  const isDay = b === 'day';
+  if (wd !== undefined || isDay) k++;
+  else if (n === -1) return null;
+  if (w(s, k) !== 'of' || (w(s, k + 1) !== 'every' && w(s, k + 1) !== 'each') || w(s, k + 2) !== 'month')
+    return null;
+  hit.freq = 'MONTHLY';
+  if (wd !== undefined) {
+    if (n > 5) return null;
+    hit.nthDay = { n, wd };
+  } else hit.byMonthDay = [n];
+  return k + 3;
 }
 
 /** Does `day` satisfy the rule's BY* parts (interval aside)? */

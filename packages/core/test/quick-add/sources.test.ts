@@ -166,3 +166,41 @@ run('Todoist best-practice forms', [
   ],
   ['Hike every weekend', { title: 'Hike', rrule: 'FREQ=WEEKLY;BYDAY=SA', due: '2027-01-23' }],
 ]);
+
+run('everyday phrasing', [
+  [
+    'Pay electricity bill on the 5th of every month',
+    { title: 'Pay electricity bill', rrule: 'FREQ=MONTHLY;BYMONTHDAY=5', due: '2027-02-05' },
+  ],
+  [
+    'Board the first monday of each month',
+    { title: 'Board', rrule: 'FREQ=MONTHLY;BYDAY=1MO', due: '2027-02-01' },
+  ],
+  [
+    'Rent the last day of every month',
+    { title: 'Rent', rrule: 'FREQ=MONTHLY;BYMONTHDAY=-1', due: '2027-01-31' },
+  ],
+  ['Book flights for December', { title: 'Book flights', due: '2027-12-01' }],
+  ['Submit taxes by April 15', { title: 'Submit taxes', due: '2027-04-15' }],
+  ['Send invoice on the last day of the month', { title: 'Send invoice', due: '2027-01-31' }],
+  ['Vacation from aug 3 to aug 10', { title: 'Vacation', due: '2027-08-03' }],
+  ['Email John by Friday EOD', { title: 'Email John', due: '2027-01-22' }],
+  ['Meeting with John on Monday at 10', { title: 'Meeting with John', due: '2027-01-25 10:00' }],
+  ['Lunch with Sarah next Wed at 12:30', { title: 'Lunch with Sarah', due: '2027-01-27 12:30' }],
+  [
+    'Take out trash every tuesday night',
+    { title: 'Take out trash', rrule: 'FREQ=WEEKLY;BYDAY=TU', due: '2027-01-26 22:00' },
+  ],
+  ['Dentist appointment March 3rd 2pm', { title: 'Dentist appointment', due: '2027-03-03 14:00' }],
+  [
+    'Team sync every other thursday at 3pm',
+    { title: 'Team sync', rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=TH', due: '2027-01-21 15:00' },
+  ],
+  [
+    'Ship v2.3.0 on 2027-02-01 p1 #release',
+    { title: 'Ship v2.3.0', due: '2027-02-01', priority: 'urgent', tags: ['release'] },
+  ],
+  ['Call mom in 2 days at 6pm', { title: 'Call mom', due: '2027-01-22 18:00' }],
+  ['Call mom 11 tonight', { title: 'Call mom', due: '2027-01-20 23:00' }],
+  ['March for science', { title: 'March for science', due: null }],
+]);
