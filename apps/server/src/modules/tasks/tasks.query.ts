@@ -197,5 +197,5 @@ export function orderBy(terms: SortTerm[]): SQL[] {
 }
 
 export function sortSignature(query: ListTasksQuery): string {
-  return JSON.stringify([query.sort ?? '', query.q ?? '']);
+  return JSON.stringify([query.sort ?? '', query.q ?? '', query.filter ?? '']);
 }
