@@ -1,4 +1,14 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { CloudEvent, Topic } from './cloud-event.ts';
+
+/** The logger handlers receive: a pino child bound to the event's traceparent, id, type and consumer. */
+export type EventLogger = FastifyBaseLogger;
+
+/** What a handler gets besides the event. */
+export interface HandlerContext {
+  /** Every line logged through it carries the CloudEvent's `traceparent` (DESIGN §4, issue 3 item 6). */
+  log: EventLogger;
+}
 
 /** One consumer's interest in one topic. Offsets (embedded) and inbox rows are kept per `consumer`. */
 export interface Subscription {
@@ -9,7 +19,12 @@ export interface Subscription {
    * Called at least once per event, in order per partition key (user). Must be idempotent (see
    * `consumeOnce`). Throwing a `PermanentEventError` drops the event (dead letter); any other error retries.
    */
-  handle(event: CloudEvent): Promise<void>;
+  handle(event: CloudEvent, ctx: HandlerContext): Promise<void>;
+  /**
+   * A per-process consumer (live fan-out, e.g. the WebSocket gateway): it starts at the end of the log,
+   * keeps no stored offset and no inbox, so every replica sees every event from the moment it starts.
+   */
+  ephemeral?: boolean;
 }
 
 /** An event that can never succeed (malformed, unknown type): never retried. */
@@ -19,16 +34,21 @@ export class PermanentEventError extends Error {
 
 /**
  * Event bus port (DESIGN §1, §4). Embedded: the outbox table is the log, dispatched in process.
- * Dapr: the relay publishes outbox rows through the sidecar; subscriptions arrive over HTTP.
+ * Dapr: the relay publishes outbox rows through the sidecar; subscriptions arrive over HTTP
+ * (see modules/dapr), which hands them to `deliverToSubscribers` for the subscriptions registered here.
  */
 export interface EventBus {
   readonly kind: 'embedded' | 'dapr';
+  /** Registers a handler. Call before `start()`; roles register only their own subscriptions. */
   subscribe(sub: Subscription): void;
+  /** Everything registered so far (the Dapr `/dapr/subscribe` route lists their topics). */
+  subscriptions(): readonly Subscription[];
   /** A transaction that appended outbox rows has committed: dispatch or publish now, without polling delay. */
   notify(): void;
-  start(): Promise<void>;
-  /** Stops dispatching; in-flight handlers finish first. */
+  /** Starts dispatching (embedded) or relaying (Dapr). `log` is the app's logger. */
+  start(log: EventLogger): Promise<void>;
+  /** Stops dispatching; in-flight handlers finish first, offsets are saved. Idempotent. */
   stop(): Promise<void>;
-  /** Resolves when the bus can publish (readiness). */
-  ready(): Promise<void>;
+  /** Readiness: resolves when the bus can publish, throws (with the reason) otherwise. Never waits long. */
+  checkReady(): Promise<void>;
 }

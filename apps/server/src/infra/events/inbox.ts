@@ -1,0 +1,41 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../db/db.ts';
+import { inbox } from '../db/schema.ts';
+
+/**
+ * Idempotent consumption (DESIGN §4 rule 2): runs `fn` in a transaction that first claims
+ * (consumer, eventId) in the inbox. A duplicate delivery finds the claim already committed and skips `fn`;
+ * if `fn` throws, the claim rolls back with everything else, so a retry runs it again.
+ *
+ * Concurrent deliveries of the same event serialize on the primary key: the second insert waits for the
+ * first transaction and then conflicts (skip) or proceeds (the first rolled back).
+ *
+ * @returns true when `fn` ran, false for a duplicate.
+ */
+export async function consumeOnce(
+  db: Db,
+  consumer: string,
+  eventId: string,
+  fn: (tx: Tx) => Promise<void>,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const claimed = await tx
+      .insert(inbox)
+      .values({ consumer, eventId })
+      .onConflictDoNothing()
+      .returning({ eventId: inbox.eventId });
+    if (claimed.length === 0) return false;
+    await fn(tx);
+    return true;
+  });
+}
+
+/** Whether a consumer has already processed an event (tests, diagnostics). */
+export async function wasConsumed(db: Db, consumer: string, eventId: string): Promise<boolean> {
+  const rows = await db
+    .select({ eventId: inbox.eventId })
+    .from(inbox)
+    .where(and(eq(inbox.consumer, consumer), eq(inbox.eventId, eventId)))
+    .limit(1);
+  return rows.length > 0;
+}
