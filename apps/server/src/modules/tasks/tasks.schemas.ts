@@ -1,6 +1,30 @@
 import { limits, priorities } from '@taskstream/core';
 import { z } from 'zod';
 
+export const recurrenceInput = z
+  .object({
+    rrule: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .describe('RFC 5545 RRULE without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO,FR'),
+    mode: z
+      .enum(['due', 'completion'])
+      .optional()
+      .describe('due (default): next after the due date; completion: next after the completion time'),
+  })
+  .strict();
+
+export const reminderInput = z.union([
+  z
+    .object({
+      before: z.string().min(1).max(40).describe('ISO 8601 duration before due, e.g. PT15M, PT1H, P1D'),
+    })
+    .strict(),
+  z.object({ at: z.string().min(1).max(64).describe('ISO 8601 date-time') }).strict(),
+]);
+
 export const taskIdParams = z.object({ id: z.uuid({ message: 'must be a task id (uuid)' }) });
 
 export const dueInput = z
@@ -19,6 +43,8 @@ export const createTaskBody = z
     priority: z.enum(priorities).optional(),
     tags: z.array(z.string().max(200)).max(limits.tagsMax).optional(),
     due: dueInput.nullable().optional(),
+    recurrence: recurrenceInput.nullable().optional(),
+    reminders: z.array(reminderInput).max(10, 'at most 10 reminders per task').optional(),
   })
   .strict();
 export type CreateTaskBody = z.infer<typeof createTaskBody>;
@@ -31,6 +57,8 @@ export const updateTaskBody = z
     priority: z.enum(priorities).optional(),
     tags: z.array(z.string().max(200)).max(limits.tagsMax).optional(),
     due: dueInput.nullable().optional(),
+    recurrence: recurrenceInput.nullable().optional(),
+    reminders: z.array(reminderInput).max(10, 'at most 10 reminders per task').optional(),
   })
   .strict();
 export type UpdateTaskBody = z.infer<typeof updateTaskBody>;

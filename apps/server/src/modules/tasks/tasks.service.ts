@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   assertTimeZone,
   DomainError,
@@ -14,6 +15,9 @@ import type { NewEvent } from '../../infra/events/cloud-event.ts';
 import { appendEvents } from '../../infra/events/outbox.ts';
 import type { AuthUser } from '../../plugins/authenticate.ts';
 import { ensureInbox } from '../lists/lists.repository.ts';
+import { validateRecurrence } from '../recurring/recurrence.input.ts';
+import { normalizeReminderSpecs } from '../reminders/reminder-time.ts';
+import { defaultReminderSpecs } from '../reminders/reminders.sync.ts';
 import { type TaskDto, type TaskRow, toTaskDto } from './tasks.presenter.ts';
 import {
   afterCursor,
@@ -92,10 +96,16 @@ export class TasksService {
     const at = this.clock.now();
     const due = this.resolveDue(body.due, ctx.user);
     const tags = normalizeTags(body.tags ?? []);
+    const recurrence = body.recurrence ? validateRecurrence(body.recurrence, due) : null;
     const row = await this.db.transaction(async (tx) => {
       const listId = body.list_id
         ? await this.ownedList(tx, ctx.user.id, body.list_id)
         : await ensureInbox(tx, ctx.user.id);
+      // no `reminders` in the body = the user's default reminder; `reminders: []` = none
+      const reminderSpecs =
+        body.reminders !== undefined
+          ? normalizeReminderSpecs(body.reminders, due.dueTz ?? ctx.user.timeZone)
+          : await defaultReminderSpecs(tx, ctx.user.id, due);
       const [created] = await tx
         .insert(tasks)
         .values({
@@ -106,6 +116,16 @@ export class TasksService {
           priority: priorityRank(body.priority ?? 'none'),
           tags,
           ...due,
+          reminderSpecs,
+          ...(recurrence
+            ? {
+                recurrence: recurrence.rrule,
+                recurrenceMode: recurrence.mode,
+                recurrenceAnchor: due.dueAt,
+                seriesId: randomUUID(),
+                occurrence: 0,
+              }
+            : {}),
           createdAt: at,
           updatedAt: at,
         })
@@ -133,6 +153,30 @@ export class TasksService {
       if (body.tags !== undefined) set.tags = normalizeTags(body.tags);
       if (body.list_id !== undefined) set.listId = await this.ownedList(tx, ctx.user.id, body.list_id);
       if (body.due !== undefined) Object.assign(set, this.resolveDue(body.due, ctx.user));
+      const due = {
+        dueAt: set.dueAt !== undefined ? set.dueAt : row.dueAt,
+        dueTz: set.dueTz !== undefined ? set.dueTz : row.dueTz,
+        dueAllDay: set.dueAllDay ?? row.dueAllDay,
+      };
+      if (body.reminders !== undefined) {
+        set.reminderSpecs = normalizeReminderSpecs(body.reminders, due.dueTz ?? ctx.user.timeZone);
+      }
+      if (body.recurrence === null) {
+        // series_id and occurrence stay: the task keeps its place in the series' history
+        Object.assign(set, { recurrence: null, recurrenceMode: null, recurrenceAnchor: null });
+      } else if (body.recurrence !== undefined || (row.recurrence && body.due !== undefined)) {
+        const rule = validateRecurrence(
+          body.recurrence ?? { rrule: row.recurrence!, mode: row.recurrenceMode ?? 'due' },
+          due,
+        );
+        // editing the rule or the due date re-anchors the series at this occurrence's (new) due date
+        Object.assign(set, {
+          recurrence: rule.rrule,
+          recurrenceMode: rule.mode,
+          recurrenceAnchor: due.dueAt,
+        });
+        if (!row.seriesId) Object.assign(set, { seriesId: randomUUID(), occurrence: 0 });
+      }
       return { type: 'task.updated', set };
     });
   }
@@ -252,7 +296,7 @@ export class TasksService {
    * Runs one change to a task in a transaction: locks the row, checks `If-Match`, applies the change,
    * bumps the version and appends the event. A change that returns null is a no-op (no event, no bump).
    */
-  private async write(
+  async write(
     ctx: WriteContext,
     id: string,
     ifMatch: number | undefined,
@@ -281,6 +325,27 @@ export class TasksService {
     });
     if (wrote) this.outboxWritten();
     return toTaskDto(row);
+  }
+
+  /**
+   * Inserts a task row prepared by another module inside that module's transaction (the recurring role's
+   * next occurrence), running the write hooks and appending `task.created` like `create`. Returns null,
+   * writing nothing, when the row's (series_id, occurrence) already exists.
+   */
+  async insertInTransaction(
+    tx: Tx,
+    ctx: WriteContext,
+    values: typeof tasks.$inferInsert,
+    at: Date,
+  ): Promise<TaskRow | null> {
+    const [created] = await tx
+      .insert(tasks)
+      .values({ ...values, createdAt: at, updatedAt: at })
+      .onConflictDoNothing({ target: [tasks.seriesId, tasks.occurrence] })
+      .returning(taskColumns);
+    if (!created) return null;
+    await this.afterWrite(tx, ctx, 'task.created', null, created, at);
+    return created;
   }
 
   private async afterWrite(
