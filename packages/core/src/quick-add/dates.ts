@@ -171,12 +171,14 @@ function monthDay(s: Scan, i: number): DateHit | null {
   if (a === 'the') return monthDayAfterThe(s, i + 1);
   const mon = MONTHS.get(a.endsWith('.') ? a.slice(0, -1) : a);
   if (mon !== undefined) {
-    const b = w(s, i + 1);
+    // "Jan. 27": the abbreviation's dot is a separate token.
+    const k = w(s, i + 1) === '.' && s.toks[i + 1]!.start === s.toks[i]!.end ? i + 1 : i;
+    const b = w(s, k + 1);
     let d = b !== undefined && /^\d{1,2}$/.test(b) ? Number(b) : ordinal(b);
-    let end = i + 2;
+    let end = k + 2;
     if (d === null && b === 'the') {
-      d = ordinal(w(s, i + 2));
-      end = i + 3;
+      d = ordinal(w(s, k + 2));
+      end = k + 3;
     }
     if (d === null || d < 1 || d > 31) return null;
     return withYear(s, end, mon, d);
@@ -720,9 +722,15 @@ const MONTH_CUES = new Set(['by', 'for', 'before', 'due', 'until', 'till', 'due:
 export function matchDate(s: Scan, i: number): DateHit | null {
   const a = w(s, i);
   if (a === undefined || s.toks[i]!.kind === 'punct') return null;
+  const wdHit = weekday(s, i);
+  if (wdHit) {
+    // "Monday 27 January", "Fri, Jan 29": the calendar date is the precise part; both belong to the span.
+    const k = w(s, wdHit.end) === ',' ? wdHit.end + 1 : wdHit.end;
+    const exact = monthDay(s, k) ?? numeric(s, k);
+    return exact ? { ...exact } : wdHit;
+  }
   return (
     keyword(s, i) ??
-    weekday(s, i) ??
     boundary(s, i) ??
     numeric(s, i) ??
     monthDay(s, i) ??

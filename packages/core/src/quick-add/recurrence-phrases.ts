@@ -22,7 +22,8 @@ export interface RecurrenceHit {
   interval: number;
   /** plain weekdays (1-7) for WEEKLY, or nth weekdays for MONTHLY ("3FR") */
   byDay?: number[];
-  nthDay?: { n: number; wd: number };
+  /** nth weekdays of the month for MONTHLY: "3rd friday" → [{ n: 3, wd: 5 }], "last friday" → n = -1 */
+  nthDays?: { n: number; wd: number }[];
   byMonthDay?: number[];
   byMonth?: number;
   /** positions among the month's workdays (BYSETPOS), "every 15th and last workday" */
@@ -236,15 +237,12 @@ function schedule(s: Scan, i: number, hit: RecurrenceHit): number | null {
     hit.byDay = wl.days;
     return wl.end;
   }
-  // "every 3rd friday", "every last friday", "every first monday"
-  const nth = a === 'last' ? -1 : ordinal(a);
-  if (nth !== null && nth <= 5) {
-    const wd = WEEKDAYS.get(w(s, i + 1) ?? '');
-    if (wd !== undefined) {
-      hit.freq = 'MONTHLY';
-      hit.nthDay = { n: nth, wd };
-      return i + 2;
-    }
+  // "every 3rd friday", "every last friday", "every first monday", "every 1st and 3rd friday"
+  const nl = nthList(s, i);
+  if (nl) {
+    hit.freq = 'MONTHLY';
+    hit.nthDays = nl.nth;
+    return nl.end;
   }
   // "every 15th and last workday", "every 15th workday, last workday", "every last workday", "every first workday"
   const pos = workdayPositions(s, i);
@@ -286,6 +284,28 @@ function schedule(s: Scan, i: number, hit: RecurrenceHit): number | null {
     return md.end;
   }
   return null;
+}
+
+/** "3rd friday", "1st and 3rd monday", "2nd, 4th tue": nth weekdays of a month. */
+function nthList(s: Scan, i: number): { nth: { n: number; wd: number }[]; end: number } | null {
+  const ns: number[] = [];
+  let j = i;
+  for (let guard = 0; guard < 6; guard++) {
+    const a = w(s, j);
+    const n = a === 'last' ? -1 : ordinal(a);
+    if (n === null || n > 5) return null;
+    ns.push(n);
+    j++;
+    const sep = w(s, j);
+    if (sep === ',' || sep === 'and' || sep === '&') {
+      j++;
+      continue;
+    }
+    break;
+  }
+  const wd = WEEKDAYS.get(w(s, j) ?? '');
+  if (wd === undefined || ns.length === 0) return null;
+  return { nth: ns.map((n) => ({ n, wd })), end: j + 1 };
 }
 
 /** Positions among workdays: "15th and last workday" → [15, -1]; "first workday" → [1]. */
@@ -334,18 +354,18 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
         continue;
       }
       const md = monthDayList(s, j + 1);
-      if (md && hit.freq === 'MONTHLY' && hit.byMonthDay === undefined && hit.nthDay === undefined) {
+      if (md && hit.freq === 'MONTHLY' && hit.byMonthDay === undefined && hit.nthDays === undefined) {
         hit.byMonthDay = md.days;
         j = md.end;
         continue;
       }
-      if (a === 'on' && hit.freq === 'MONTHLY' && hit.nthDay === undefined) {
+      if (a === 'on' && hit.freq === 'MONTHLY' && hit.nthDays === undefined) {
         let k = j + 1;
         if (w(s, k) === 'the') k++;
         const nth = w(s, k) === 'last' ? -1 : ordinal(w(s, k));
         const wd = WEEKDAYS.get(w(s, k + 1) ?? '');
         if (nth !== null && nth <= 5 && wd !== undefined) {
-          hit.nthDay = { n: nth, wd };
+          hit.nthDays = [{ n: nth, wd }];
           j = k + 2;
           continue;
         }
@@ -554,7 +574,7 @@ function ofEveryMonth(s: Scan, i: number, hit: RecurrenceHit): number | null {
   hit.freq = 'MONTHLY';
   if (wd !== undefined) {
     if (n > 5) return null;
-    hit.nthDay = { n, wd };
+    hit.nthDays = [{ n, wd }];
   } else hit.byMonthDay = [n];
   return k + 3;
 }
@@ -568,10 +588,9 @@ function matchesDay(hit: RecurrenceHit, day: number): boolean {
   if (hit.byDay !== undefined && !hit.byDay.includes(wd)) return false;
   if (hit.byMonthDay !== undefined && !hit.byMonthDay.some((n) => (n > 0 ? d === n : d === dim + n + 1)))
     return false;
-  if (hit.nthDay !== undefined) {
-    if (wd !== hit.nthDay.wd) return false;
-    const n = hit.nthDay.n;
-    if (n > 0 ? Math.ceil(d / 7) !== n : d + 7 <= dim) return false;
+  if (hit.nthDays !== undefined) {
+    const ok = hit.nthDays.some((x) => x.wd === wd && (x.n > 0 ? Math.ceil(d / 7) === x.n : d + 7 > dim));
+    if (!ok) return false;
   }
   if (hit.workdayPos !== undefined) {
     if (wd > 5) return false;
@@ -598,7 +617,7 @@ export function firstOccurrence(hit: RecurrenceHit, s: Scan, time: number | unde
   const constrained =
     hit.byDay !== undefined ||
     hit.byMonthDay !== undefined ||
-    hit.nthDay !== undefined ||
+    hit.nthDays !== undefined ||
     hit.workdayPos !== undefined ||
     hit.byMonth !== undefined;
   if (!constrained) {
@@ -635,7 +654,8 @@ export function rruleOf(hit: RecurrenceHit, until: string | undefined): string {
         .map((d) => RRULE_DAY[d])
         .join(',')}`,
     );
-  if (hit.nthDay !== undefined) parts.push(`BYDAY=${hit.nthDay.n}${RRULE_DAY[hit.nthDay.wd]}`);
+  if (hit.nthDays !== undefined)
+    parts.push(`BYDAY=${hit.nthDays.map((x) => `${x.n}${RRULE_DAY[x.wd]}`).join(',')}`);
   if (hit.workdayPos !== undefined) parts.push(`BYDAY=MO,TU,WE,TH,FR;BYSETPOS=${hit.workdayPos.join(',')}`);
   if (hit.count !== undefined) parts.push(`COUNT=${hit.count}`);
   else if (until !== undefined) parts.push(`UNTIL=${until}`);

@@ -204,3 +204,18 @@ run('everyday phrasing', [
   ['Call mom 11 tonight', { title: 'Call mom', due: '2027-01-20 23:00' }],
   ['March for science', { title: 'March for science', due: null }],
 ]);
+
+run('weekday + date, abbreviations, nth lists', [
+  [
+    'Club every 1st and 3rd friday',
+    { title: 'Club', rrule: 'FREQ=MONTHLY;BYDAY=1FR,3FR', due: '2027-02-05' },
+  ],
+  [
+    'Club every 2nd, 4th tue at 7pm',
+    { title: 'Club', rrule: 'FREQ=MONTHLY;BYDAY=2TU,4TU', due: '2027-01-26 19:00' },
+  ],
+  ['Party Jan. 27', { title: 'Party', due: '2027-01-27' }],
+  ['Party Monday 25 January', { title: 'Party', due: '2027-01-25' }],
+  ['Party Fri, Jan 29 at 5pm', { title: 'Party', due: '2027-01-29 17:00' }],
+  ['Party on Saturday, 13 March 2027', { title: 'Party', due: '2027-03-13' }],
+]);
