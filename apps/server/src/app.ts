@@ -1,12 +1,18 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Infra } from './infra/infra.ts';
+import { auditSubscription } from './modules/audit/audit.consumer.ts';
+import { auditInternalPrefix, auditInternalRoutes, auditPublicRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { createAuth } from './modules/auth/auth.ts';
+import { daprRoutes } from './modules/dapr/dapr.routes.ts';
 import { listsRoutes } from './modules/lists/lists.routes.ts';
+import { RealtimeGateway } from './modules/realtime/realtime.gateway.ts';
+import { realtimeRoutes } from './modules/realtime/realtime.routes.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
 import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
 import { TasksService } from './modules/tasks/tasks.service.ts';
@@ -38,30 +44,64 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandlerPlugin);
+  // before any route, so upgrade requests to non-WebSocket routes are refused cleanly
+  if (config.roles.has('realtime'))
+    await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   const db = infra.database.db;
   const clock = infra.clock;
   const tasks = new TasksService(db, clock, () => infra.outboxWritten());
   app.decorate('services', { tasks });
 
-  await healthRoutes(app, { checks: { database: () => infra.database.ping() } });
+  await healthRoutes(app, {
+    checks: { database: () => infra.database.ping(), bus: () => infra.bus.checkReady() },
+  });
+
+  // the realtime role authenticates WebSocket upgrades exactly like the api role's routes
+  const auth = config.roles.has('api') || config.roles.has('realtime') ? createAuth(config, db) : undefined;
+  if (auth) await app.register(authenticatePlugin, { db, auth });
 
   if (config.roles.has('api')) {
     await app.register(openapiPlugin);
-    const auth = createAuth(config, db);
-    await app.register(authRoutes, { auth, perMinute: config.authRateLimit });
-    await app.register(authenticatePlugin, { db, auth, clock });
+    await app.register(authRoutes, { auth: auth!, perMinute: config.authRateLimit });
     await app.register(
       async (v1) => {
         await v1.register(tasksRoutes, { tasks });
         await v1.register(listsRoutes, { db, clock });
         await v1.register(tagsRoutes, { db });
         await v1.register(tokensRoutes, { db, clock });
+        await v1.register(auditPublicRoutes, { invoker: infra.invoker });
       },
       { prefix: '/api/v1' },
     );
     if (existsSync(webRoot)) await app.register(fastifyStatic, { root: webRoot, wildcard: false });
   }
+
+  // ---- event roles: each registers only its own subscriptions and routes (issue 3) ----
+  if (config.roles.has('audit')) {
+    infra.bus.subscribe(auditSubscription(db));
+    await app.register(auditInternalRoutes, { db, guard: infra.internalGuard, prefix: auditInternalPrefix });
+  }
+  if (config.roles.has('realtime')) {
+    const gateway = new RealtimeGateway({ clock }, app.log.child({ component: 'realtime' }));
+    infra.bus.subscribe(gateway.subscription());
+    await app.register(realtimeRoutes, { gateway, db, clock, prefix: '/api/v1' });
+    app.addHook('preClose', async () => gateway.close());
+  }
+  if (config.eventBus === 'dapr') {
+    await app.register(daprRoutes, {
+      bus: infra.bus,
+      db,
+      pubsub: config.dapr.pubsub,
+      roles: config.roles,
+      guard: infra.internalGuard,
+    });
+  }
+  infra.invoker.attach(app);
+  // every role has subscribed by the time the app is ready (subscriptions are fixed from then on)
+  app.addHook('onReady', async () => {
+    await infra.bus.start(app.log);
+  });
 
   app.addHook('onClose', async () => {
     await infra.close();

@@ -131,7 +131,9 @@ describe('tasks CRUD', () => {
     await api('DELETE', `/tasks/${id}`);
     await api('POST', `/tasks/${id}/restore`);
     const rows = await t.infra.database.db.select().from(outbox).orderBy(asc(outbox.seq));
-    const mine = rows.filter((r) => (r.event as { subject?: string }).subject === id);
+    const mine = rows.filter(
+      (r) => r.topic === 'task-events' && (r.event as { subject?: string }).subject === id,
+    );
     expect(mine.map((r) => (r.event as { type: string }).type)).toEqual([
       'task.created',
       'task.updated',

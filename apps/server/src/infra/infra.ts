@@ -3,6 +3,15 @@ import { type Clock, systemClock } from './clock/clock.ts';
 import type { Database } from './db/db.ts';
 import { createPgliteDatabase } from './db/pglite.db.ts';
 import { createPostgresDatabase } from './db/postgres.db.ts';
+import { DaprEventBus } from './events/dapr.event-bus.ts';
+import { EmbeddedEventBus } from './events/embedded.event-bus.ts';
+import type { EventBus } from './events/event-bus.ts';
+import { DaprInvokeTransport } from './invoke/dapr.invoke.ts';
+import { RoleInvoker } from './invoke/embedded.invoke.ts';
+import { InternalCallGuard } from './invoke/internal-guard.ts';
+import { DaprScheduler } from './scheduler/dapr.scheduler.ts';
+import { EmbeddedScheduler } from './scheduler/embedded.scheduler.ts';
+import type { Scheduler } from './scheduler/scheduler.ts';
 
 /** Everything outside the process the app talks to, behind ports. Built once by `createInfra`. */
 export interface Infra {
@@ -10,12 +19,22 @@ export interface Infra {
   clock: Clock;
   /** Called after a transaction that appended outbox rows commits, so dispatch starts without polling. */
   outboxWritten(): void;
+  /** EVENT_BUS: embedded (the outbox dispatched in process) or dapr (relay + sidecar subscriptions). */
+  bus: EventBus;
+  /** Calls between roles: in process when the target role runs here, else through the Dapr sidecar. */
+  invoker: RoleInvoker;
+  /** Who may call internal and Dapr-facing routes. */
+  internalGuard: InternalCallGuard;
+  /** SCHEDULER: embedded (timers table) or dapr (Jobs API); started by the notifier role. */
+  scheduler: Scheduler;
   close(): Promise<void>;
 }
 
 export interface InfraOverrides {
   clock?: Clock;
   database?: Database;
+  bus?: EventBus;
+  scheduler?: Scheduler;
 }
 
 /** The one place that picks adapters from config (DESIGN §1). */
@@ -26,11 +45,49 @@ export async function createInfra(config: Config, overrides: InfraOverrides = {}
       ? createPostgresDatabase(config.databaseUrl, config.dbPoolSize)
       : createPgliteDatabase(config.dataDir ? `${config.dataDir}/pglite` : undefined));
   await database.migrate();
+  const clock = overrides.clock ?? systemClock;
+  const sidecarUrl = `http://127.0.0.1:${config.dapr.httpPort}`;
+  const bus =
+    overrides.bus ??
+    (config.eventBus === 'dapr'
+      ? new DaprEventBus(database.db, clock, {
+          sidecarUrl,
+          apiToken: config.dapr.apiToken,
+          pubsub: config.dapr.pubsub,
+          relay: config.roles.has('api'),
+        })
+      : new EmbeddedEventBus(database.db));
+  const internalGuard = new InternalCallGuard({
+    sidecar: config.eventBus === 'dapr' || config.scheduler === 'dapr',
+    appApiToken: config.dapr.appApiToken,
+  });
+  const invoker = new RoleInvoker(
+    config.roles,
+    internalGuard,
+    config.eventBus === 'dapr'
+      ? new DaprInvokeTransport({ sidecarUrl, apiToken: config.dapr.apiToken })
+      : undefined,
+  );
+  const scheduler =
+    overrides.scheduler ??
+    (config.scheduler === 'dapr'
+      ? new DaprScheduler({ httpPort: config.dapr.httpPort, apiToken: config.dapr.apiToken })
+      : new EmbeddedScheduler({ db: database.db, clock }));
   return {
     database,
-    clock: overrides.clock ?? systemClock,
-    outboxWritten() {},
+    clock,
+    outboxWritten() {
+      bus.notify();
+    },
+    bus,
+    invoker,
+    internalGuard,
+    scheduler,
     async close() {
+      // no trigger may start while the bus and the database shut down
+      await scheduler.stop();
+      // handlers finish and offsets are saved before the database goes away
+      await bus.stop();
       await database.close();
     },
   };

@@ -55,6 +55,11 @@ export interface TaskEventPayload {
   client: AuthUser['client'];
 }
 
+/** Payload of `task.state_changed` on `task-updates`: the task-events payload plus the event that caused it. */
+export interface TaskStateChangedPayload extends TaskEventPayload {
+  cause: TaskEventType;
+}
+
 /** What a request passes into a write: the caller and the trace to carry into its events. */
 export interface WriteContext {
   user: AuthUser;
@@ -370,7 +375,15 @@ export class TasksService {
       subject: after.id,
       payload,
     };
-    await appendEvents(tx, { at, traceparent: ctx.traceparent, source: 'taskstream/api' }, [event]);
+    // what live clients need, committed with the change itself so a socket never sees a rolled-back state
+    const live: NewEvent<TaskStateChangedPayload> = {
+      topic: 'task-updates',
+      type: 'task.state_changed',
+      userId: ctx.user.id,
+      subject: after.id,
+      payload: { ...payload, cause: type },
+    };
+    await appendEvents(tx, { at, traceparent: ctx.traceparent, source: 'taskstream/api' }, [event, live]);
   }
 
   private async ownedList(db: Executor, userId: string, listId: string): Promise<string> {
