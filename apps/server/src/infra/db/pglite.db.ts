@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
@@ -9,11 +10,11 @@ import * as schema from './schema.ts';
 
 /**
  * Embedded PostgreSQL (WASM). `dataDir` undefined means in memory (tests).
- * drizzle-kit's own migrate loads no extensions, so migrations are applied here with pg_trgm loaded.
+ * drizzle-kit's own migrate loads no extensions, so migrations are applied here with pg_trgm and btree_gin loaded.
  */
 export function createPgliteDatabase(dataDir: string | undefined): Database {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  const client = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, btree_gin } });
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     kind: 'pglite',

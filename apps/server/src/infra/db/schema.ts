@@ -179,7 +179,8 @@ export const tasks = pgTable(
     index('tasks_user_created_idx').on(t.userId, t.createdAt),
     index('tasks_user_list_idx').on(t.userId, t.listId),
     index('tasks_tags_gin').using('gin', t.tags),
-    index('tasks_search_gin').using('gin', t.search),
+    // (user_id, search) in one GIN index (btree_gin): a search reads only the user's matches, not everyone's
+    index('tasks_user_search_gin').using('gin', t.userId, t.search),
     index('tasks_title_trgm').using('gin', sql`${t.title} gin_trgm_ops`),
     uniqueIndex('tasks_series_occurrence_uq').on(t.seriesId, t.occurrence),
   ],
