@@ -18,6 +18,8 @@ export interface DateHit {
   end: number;
   day: number;
   time?: number;
+  /** a bare weekday naming today: a time that has passed today moves it to next week */
+  sameDay?: boolean;
 }
 
 /** Words before a date that belong to it ("due friday", "on the 27th"): consumed with it, not left in the title. */
@@ -243,6 +245,15 @@ function numeric(s: Scan, i: number): DateHit | null {
     return v === null ? null : { end: i + 1, day: v };
   }
   m = DM.exec(a);
+  if (m && !s.phrase && i > 0) {
+    // "The 9/11 Report": a day/month without a year inside a title needs a cue or to end the phrase.
+    const prev = raw(s, i - 1);
+    const next = s.toks[i + 1];
+    const cued = prev !== undefined && CUES.has(prev) && prev !== 'the' && prev !== 'and';
+    const ends =
+      next === undefined || next.kind === 'punct' || s.used[i + 1] === true || /^(?:at|@|\d)/.test(next.low);
+    if (!cued && !ends) return null;
+  }
   if (m) {
     let d = Number(m[1]);
     let mo = Number(m[2]);
@@ -510,7 +521,10 @@ function weekday(s: Scan, i: number): DateHit | null {
   // "next friday" is the friday of next (ISO) week; a bare weekday is the next one after today.
   if (mod === 'next') return { end, day: t + (7 - wd) + x };
   if (mod === 'last') return { end, day: t - ((wd - x + 7) % 7 || 7) };
-  return { end, day: t + ((x - wd + 7) % 7 || 7) };
+  // A bare weekday is its next occurrence, today included (chrono, Vikunja); parseDue moves it a week
+  // on when a time given with it has already passed today.
+  const delta = (x - wd + 7) % 7;
+  return delta === 0 ? { end, day: t, sameDay: true } : { end, day: t + delta };
 }
 
 /** "the 27th", "27th", "on the 1st": only with a cue or at a phrase end, so "1st draft" stays a title. */
@@ -603,8 +617,9 @@ function keyword(s: Scan, i: number): DateHit | null {
       // Vikunja's "later this week" (this week's Friday, or Sunday once Friday has come) and "later next week".
       const b = w(s, i + 1);
       if ((b === 'this' || b === 'next') && w(s, i + 2) === 'week') {
-        if (b === 'next') return { end: i + 3, day: t - wd + 12 };
-        return { end: i + 3, day: wd < 5 ? t - wd + 5 : t - wd + 7 };
+        // Vikunja: two days from now, or today from Friday on; "later next week" is a week after that.
+        const later = wd < 5 ? t + 2 : t;
+        return { end: i + 3, day: b === 'next' ? later + 7 : later };
       }
       return null;
     }
@@ -687,7 +702,8 @@ function lastOrNext(s: Scan, i: number, a: string): DateHit | null {
   const n = cardinal(b);
   const nu = unit(w(s, i + 2));
   if (n !== null && nu !== null && a === 'next') return offset(s, n, nu, i + 3);
-  if (b === 'week') return { end: i + 2, day: a === 'last' ? t - wd - 6 : t - wd + 8 };
+  // "next week" is a week from today (chrono, Vikunja); "last week" a week ago.
+  if (b === 'week') return { end: i + 2, day: a === 'last' ? t - 7 : t + 7 };
   if (b === 'month') return { end: i + 2, day: addMonths(firstOfMonth(t), a === 'last' ? -1 : 1) };
   if (b === 'quarter') return { end: i + 2, day: addMonths(quarterStart(t), a === 'last' ? -3 : 3) };
   if (b === 'year') return { end: i + 2, day: validDay(a === 'last' ? y - 1 : y + 1, 1, 1)! };

@@ -72,6 +72,8 @@ function dateWithPreps(s: Scan, i: number): { from: number; hit: DateHit } | nul
 interface Found {
   day?: number;
   time?: number;
+  /** the date was a bare weekday naming today */
+  sameDay?: boolean;
   /** the date phrase itself carried the day ("today at 5pm"), so a passed time does not roll over */
   explicitDay: boolean;
 }
@@ -84,6 +86,7 @@ function parseDue(s: Scan): Found {
     if (!d) continue;
     found.day = d.hit.day;
     found.explicitDay = true;
+    if (d.hit.sameDay === true) found.sameDay = true;
     if (d.hit.time !== undefined) found.time = d.hit.time;
     // "11 tonight", "5pm on friday": a time right before the date belongs to it (looked up before consuming).
     let before: TimeHit | null = null;
@@ -148,6 +151,15 @@ function parseDue(s: Scan): Found {
       }
       break;
     }
+  }
+  // "wednesday at 9am" said on a Wednesday afternoon means next Wednesday.
+  if (
+    found.sameDay === true &&
+    found.day !== undefined &&
+    found.time !== undefined &&
+    found.time <= s.nowMin
+  ) {
+    found.day += 7;
   }
   return found;
 }

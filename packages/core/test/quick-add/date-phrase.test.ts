@@ -35,7 +35,7 @@ describe('parseDatePhrase (Wed 2027-01-20 15:30 Berlin)', () => {
     ['march', { date: '2027-03-01' }],
     ['end of month', { date: '2027-01-31' }],
     ['eom', { date: '2027-01-31' }],
-    ['next week', { date: '2027-01-25' }],
+    ['next week', { date: '2027-01-27' }],
     ['this weekend', { date: '2027-01-23' }],
     ['weekend', { date: '2027-01-23' }],
     ['mid january', { date: '2028-01-15' }],

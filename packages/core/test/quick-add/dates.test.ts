@@ -33,7 +33,9 @@ table(BERLIN_WED, [
   ['Report mon', { title: 'Report', due: '2027-01-25' }],
   ['Report tuesday', { title: 'Report', due: '2027-01-26' }],
   ['Report tue', { title: 'Report', due: '2027-01-26' }],
-  ['Report wednesday', { title: 'Report', due: '2027-01-27' }],
+  ['Report wednesday', { title: 'Report', due: '2027-01-20' }],
+  ['Report wednesday at 9am', { title: 'Report', due: '2027-01-27 09:00' }],
+  ['Report wednesday at 5pm', { title: 'Report', due: '2027-01-20 17:00' }],
   ['Report thursday', { title: 'Report', due: '2027-01-21' }],
   ['Report thu', { title: 'Report', due: '2027-01-21' }],
   ['Report friday', { title: 'Report', due: '2027-01-22' }],
@@ -54,7 +56,7 @@ table(BERLIN_WED, [
   ['Clean garage this weekend', { title: 'Clean garage', due: '2027-01-23' }],
   ['Clean garage on the weekend', { title: 'Clean garage', due: '2027-01-23' }],
   ['Clean garage next weekend', { title: 'Clean garage', due: '2027-01-30' }],
-  ['Plan trip next week', { title: 'Plan trip', due: '2027-01-25' }],
+  ['Plan trip next week', { title: 'Plan trip', due: '2027-01-27' }],
   ['Plan trip next month', { title: 'Plan trip', due: '2027-02-01' }],
   ['Plan trip next year', { title: 'Plan trip', due: '2028-01-01' }],
   ['Renew passport in 3 days', { title: 'Renew passport', due: '2027-01-23' }],
@@ -187,7 +189,7 @@ table(NY_DST, [
   ['Flight at 9am', { title: 'Flight', due: '2027-03-13 09:00' }],
   ['Flight at 11am', { title: 'Flight', due: '2027-03-12 11:00' }],
   ['Flight this weekend', { title: 'Flight', due: '2027-03-13' }],
-  ['Flight next week', { title: 'Flight', due: '2027-03-15' }],
+  ['Flight next week', { title: 'Flight', due: '2027-03-19' }],
   ['Flight end of month', { title: 'Flight', due: '2027-03-31' }],
   ['Flight mid april', { title: 'Flight', due: '2027-04-15' }],
 ]);
@@ -210,7 +212,7 @@ table(BERLIN_DST, [
   ['Run this weekend', { title: 'Run', due: '2027-03-27' }],
   ['Run next weekend', { title: 'Run', due: '2027-04-03' }],
   ['Run sunday', { title: 'Run', due: '2027-03-28' }],
-  ['Run saturday', { title: 'Run', due: '2027-04-03' }],
+  ['Run saturday', { title: 'Run', due: '2027-03-27' }],
   ['Run in 12 hours', { title: 'Run', due: '2027-03-28 00:00' }],
 ]);
 

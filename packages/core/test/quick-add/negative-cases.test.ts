@@ -10,6 +10,8 @@ const TITLES = [
   'Version 1.1.3',
   'Release v2.0.1',
   'Call 911',
+  'Read The 9/11 Report',
+  'Review the 3/4 time signature',
   'Read chapter 5',
   'Buy 2 apples',
   'Email bob@example.com',

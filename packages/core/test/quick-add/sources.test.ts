@@ -68,7 +68,7 @@ run('Vikunja-style quick-add magic', [
   ['Task this weekend', { title: 'Task', due: '2027-01-23' }],
   ['Task later this week', { title: 'Task', due: '2027-01-22' }],
   ['Task later next week', { title: 'Task', due: '2027-01-29' }],
-  ['Task next week', { title: 'Task', due: '2027-01-25' }],
+  ['Task next week', { title: 'Task', due: '2027-01-27' }],
   ['Task next month', { title: 'Task', due: '2027-02-01' }],
   ['Task end of month', { title: 'Task', due: '2027-01-31' }],
   ['Task in 5 days', { title: 'Task', due: '2027-01-25' }],
