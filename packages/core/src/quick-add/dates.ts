@@ -236,10 +236,11 @@ function numeric(s: Scan, i: number): DateHit | null {
   if (m) {
     let y = Number(m[4]);
     if (m[4]!.length === 2) y += 2000;
-    let d = Number(m[1]);
-    let mo = Number(m[3]);
-    // Day/month first (the "27/1"); fall back to month/day only when that is the sole valid reading.
-    if (mo > 12 && d <= 12) [d, mo] = [mo, d];
+    // Slashes and dashes read month/day first, as chrono and Vikunja do ("02/17/2027"), and day/month when
+    // that is the only valid reading ("27/1/2028"); dots are always day.month.year ("27.01.2028").
+    let mo = Number(m[1]);
+    let d = Number(m[3]);
+    if (m[2] === '.' || (mo > 12 && d <= 12)) [d, mo] = [mo, d];
     if (m[2] === '-' && m[4]!.length === 2) return null;
     const v = validDay(y, mo, d);
     return v === null ? null : { end: i + 1, day: v };
@@ -255,8 +256,8 @@ function numeric(s: Scan, i: number): DateHit | null {
     if (!cued && !ends) return null;
   }
   if (m) {
-    let d = Number(m[1]);
-    let mo = Number(m[2]);
+    let mo = Number(m[1]);
+    let d = Number(m[2]);
     if (mo > 12 && d <= 12) [d, mo] = [mo, d];
     if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
     const v = nextYearDay(s.today, mo, d);
@@ -510,9 +511,11 @@ function weekday(s: Scan, i: number): DateHit | null {
   const x = weekdayAt(s, j, mod !== null);
   if (x === null) return null;
   let end = j + 1;
-  if (mod === null && (w(s, end) === 'next' || w(s, end) === 'this') && w(s, end + 1) === 'week') {
-    mod = w(s, end) === 'next' ? 'next' : 'this';
-    end += 2;
+  // "friday next week", "Tuesday of next week", "Tuesday, next week"
+  const conn = w(s, end) === 'of' || w(s, end) === ',' ? end + 1 : end;
+  if (mod === null && (w(s, conn) === 'next' || w(s, conn) === 'this') && w(s, conn + 1) === 'week') {
+    mod = w(s, conn) === 'next' ? 'next' : 'this';
+    end = conn + 2;
     if (mod === 'this') return { end, day: t - wd + x };
   } else if (mod === null && w(s, end) === 'after' && w(s, end + 1) === 'next') {
     return { end: end + 2, day: t + ((x - wd + 7) % 7 || 7) + 7 };
@@ -686,11 +689,20 @@ function lastOrNext(s: Scan, i: number, a: string): DateHit | null {
   const { y } = ymdOf(t);
   const b = w(s, i + 1);
   if (b === 'weekend') {
-    if (a === 'last') return { end: i + 2, day: t - wd - 1 };
+    // "last weekend" ended last Sunday (chrono).
+    if (a === 'last') return { end: i + 2, day: t - wd };
     return {
       end: i + 2,
       day: a === 'next' || a === 'following' ? t - wd + 13 : wd === 7 ? t : t + (6 - wd),
     };
+  }
+  if ((b === 'weekday' || b === 'workday' || b === 'business') && a !== 'this' && a !== 'coming') {
+    // "next weekday": the next Monday–Friday after today; "last weekday" the one before.
+    const step = a === 'last' ? -1 : 1;
+    let day = t + step;
+    while (weekdayOf(day) > 5) day += step;
+    const end = b === 'business' ? (w(s, i + 2) === 'day' ? i + 3 : -1) : i + 2;
+    return end < 0 ? null : { end, day };
   }
   if (b !== undefined && DAYPARTS.has(b) && a === 'this' && b !== 'tonight') {
     return { end: i + 2, day: t, time: DAYPARTS.get(b)! };
