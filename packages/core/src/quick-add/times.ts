@@ -30,7 +30,7 @@ const MERIDIEM = new Map<string, 'am' | 'pm'>([
 ]);
 
 const TIME_12 = /^(\d{1,2})(?:[:.](\d{2}))?(am|pm|a|p|a\.m\.?|p\.m\.?)$/;
-const TIME_24 = /^(\d{1,2}):(\d{2})$/;
+const TIME_24 = /^(\d{1,2}):(\d{2})(?::\d{2})?$/;
 const TIME_RANGE = /^(\d{1,2})(?::(\d{2}))?(am|pm)?[-\u2013](\d{1,2})(?::(\d{2}))?(am|pm)$/;
 
 function to24(h: number, m: number, mer: 'am' | 'pm' | undefined): number | null {
@@ -88,14 +88,49 @@ const AT_CUES = new Set(['at', '@', 'around', 'about', 'by', 'before', 'after', 
  */
 export function matchTime(s: Scan, i: number, bareDaypart = false): TimeHit | null {
   const t = matchTimeCore(s, i, bareDaypart);
-  if (t !== null) return withDaypartSuffix(s, t);
-  // "11 tonight", "7 in the evening", "11 at night": a bare hour made a time by the part of day after it.
+  if (t !== null) return withDaypartSuffix(s, withRangeEnd(s, t));
   const a = w(s, i);
   if (a !== undefined && /^\d{1,2}$/.test(a) && Number(a) >= 1 && Number(a) <= 12) {
-    const v = withDaypartSuffix(s, { end: i + 1, minute: Number(a) * 60, bare: true });
-    if (v.end > i + 1 || v.minute !== Number(a) * 60 || w(s, i + 1) === 'tonight') return v;
+    const bare: TimeHit = { end: i + 1, minute: Number(a) * 60, bare: true };
+    // "8 - 11pm": a bare hour starting a range whose end has am/pm.
+    const ranged = withRangeEnd(s, bare);
+    if (ranged.end > bare.end && !ranged.bare) return withDaypartSuffix(s, ranged);
+    // "11 tonight", "7 in the evening", "11 at night": a bare hour made a time by the part of day after it.
+    const v = withDaypartSuffix(s, ranged);
+    if (v.end > ranged.end || v.minute !== ranged.minute || w(s, ranged.end) === 'tonight') return v;
   }
   return null;
+}
+
+const RANGE_WORDS = new Set(['-', '\u2013', 'to', 'until', 'till', 'til']);
+
+/**
+ * A time range ("10:00 - 21:45", "8pm - 11", "2-3pm" split by spaces): the due time is the start; the end
+ * belongs to the span, and a start without am/pm takes the end's p.m. ("8 - 11pm" starts at 20:00).
+ * A range of two bare numbers ("7 - 8") is no time at all, unless a part of day follows ("10 - 11 at night").
+ */
+function withRangeEnd(s: Scan, t: TimeHit): TimeHit {
+  const sep = w(s, t.end);
+  if (sep === undefined || !RANGE_WORDS.has(sep)) return t;
+  const e = clock(s, t.end + 1);
+  const n = w(s, t.end + 1);
+  if (e === null) {
+    // "10 - 11 at night"
+    if (n === undefined || !/^\d{1,2}$/.test(n)) return t;
+    // "8pm - 11": the start's am/pm carries over to a bare end.
+    if (t.bare !== true && Number(n) <= 24) return { end: t.end + 2, minute: t.minute };
+    const tail = withDaypartSuffix(s, { end: t.end + 2, minute: Number(n) * 60, bare: true });
+    if (tail.end === t.end + 2) return t;
+    const pm = tail.minute >= 12 * 60 && t.bare === true && t.minute < 12 * 60;
+    return { end: tail.end, minute: pm ? t.minute + 12 * 60 : t.minute };
+  }
+  const endPm = e.minute >= 12 * 60 && e.bare !== true;
+  const minute =
+    t.bare === true && endPm && t.minute < 12 * 60 && t.minute + 12 * 60 <= e.minute
+      ? t.minute + 12 * 60
+      : t.minute;
+  if (t.bare === true && e.bare === true) return t;
+  return { end: e.end, minute };
 }
 
 /** Applies "in the morning/afternoon/evening", "at night" or a following "tonight" to a time without am/pm. */
@@ -128,8 +163,16 @@ function matchTimeCore(s: Scan, i: number, bareDaypart: boolean): TimeHit | null
     if (c) return c;
     if (a === 'at' || a === '@') {
       const n = w(s, i + 1);
+      const dotted = n === undefined ? null : /^(\d{1,2})\.(\d{2})$/.exec(n);
+      if (dotted) {
+        // "at 12.30": after "at", a dotted number is a time (a decimal like "at 10.1" is not).
+        const v = to24(Number(dotted[1]), Number(dotted[2]), undefined);
+        if (v !== null) return { end: i + 2, minute: v, bare: Number(dotted[1]) < 13 };
+      }
       if (n !== undefined && /^\d{1,2}$/.test(n) && Number(n) <= 24 && unit(w(s, i + 2)) === null) {
         const after = w(s, i + 2);
+        // "I'm at 10 - 10.1": a number range is not a time.
+        if (after === '-' && clock(s, i + 3) === null) return null;
         // "at 10 Downing Street" is an address, not a time.
         if (after === undefined || !/^[a-z]/.test(after) || isTimeContinuation(after)) {
           return { end: i + 2, minute: (Number(n) % 24) * 60, bare: Number(n) < 13 };

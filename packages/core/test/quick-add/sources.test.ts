@@ -219,3 +219,23 @@ run('weekday + date, abbreviations, nth lists', [
   ['Party Fri, Jan 29 at 5pm', { title: 'Party', due: '2027-01-29 17:00' }],
   ['Party on Saturday, 13 March 2027', { title: 'Party', due: '2027-03-13' }],
 ]);
+
+run('chrono time expressions', [
+  ['Work 10:00:00 - 21:45:00', { title: 'Work', due: '2027-01-21 10:00' }],
+  ['Party 8 - 11pm', { title: 'Party', due: '2027-01-20 20:00' }],
+  ['Party 8pm - 11', { title: 'Party', due: '2027-01-20 20:00' }],
+  ['Party 10 - 11 at night', { title: 'Party', due: '2027-01-20 22:00' }],
+  ['Party 6 in the afternoon', { title: 'Party', due: '2027-01-20 18:00' }],
+  ['Party 6 in the morning', { title: 'Party', due: '2027-01-21 06:00' }],
+  ['Party 11 AM', { title: 'Party', due: '2027-01-21 11:00' }],
+  ['Lunch at 12.30', { title: 'Lunch', due: '2027-01-21 12:30' }],
+  ['Call 20:32:13', { title: 'Call', due: '2027-01-20 20:32' }],
+  ['Meeting 2pm to 3pm tomorrow', { title: 'Meeting', due: '2027-01-21 14:00' }],
+  ['Score 7 - 8', { title: 'Score 7 - 8', due: null }],
+  ["I'm at 10 - 10.1", { title: "I'm at 10 - 10.1", due: null }],
+  ["I'm at 101 points!", { title: "I'm at 101 points!", due: null }],
+  ["I'm at 10.1", { title: "I'm at 10.1", due: null }],
+  ['Total: $1,194.09', { title: 'Total: $1,194.09', due: null }],
+  ['12.53%', { title: '12.53%', due: null }],
+  ['Buy 1-2-3 kit', { title: 'Buy 1-2-3 kit', due: null }],
+]);
