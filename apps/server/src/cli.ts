@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
-import { createInfra } from './infra/infra.ts';
-import { startServer } from './server.ts';
 
 const usage = `Usage: taskstream <command>
 
@@ -17,10 +15,13 @@ async function main(argv: string[]): Promise<number> {
     case 'serve': {
       const { values } = parseArgs({ args: rest, options: { role: { type: 'string' } } });
       const config = loadConfig(values.role ? { ...process.env, ROLE: values.role } : process.env);
+      // loaded on demand so that `taskstream parse` starts without the whole server
+      const { startServer } = await import('./server.ts');
       await startServer(config);
       return -1;
     }
     case 'migrate': {
+      const { createInfra } = await import('./infra/infra.ts');
       const infra = await createInfra(loadConfig());
       await infra.close();
       process.stdout.write('migrations applied\n');
