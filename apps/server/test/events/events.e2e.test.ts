@@ -21,7 +21,12 @@ afterAll(async () => {
 });
 
 async function stream(user: TestUser, query = '', via: 'header' | 'query' = 'header'): Promise<StreamClient> {
-  const qs = via === 'query' ? `?access_token=${encodeURIComponent(user.token)}${query ? `&${query}` : ''}` : query ? `?${query}` : '';
+  const qs =
+    via === 'query'
+      ? `?access_token=${encodeURIComponent(user.token)}${query ? `&${query}` : ''}`
+      : query
+        ? `?${query}`
+        : '';
   const client = await StreamClient.connect(`${base}/api/v1/stream${qs}`, {
     headers: via === 'header' ? user.headers : {},
   });
@@ -51,23 +56,34 @@ describe('embedded event backbone, end to end', () => {
     const created = await api(u, 'POST', '/tasks', { title: 'Write report' });
     expect(created.status).toBe(201);
     taskId = created.body.id;
-    expect((await api(u, 'PATCH', `/tasks/${taskId}`, { title: 'Write the report', priority: 'high' })).status).toBe(200);
+    expect(
+      (await api(u, 'PATCH', `/tasks/${taskId}`, { title: 'Write the report', priority: 'high' })).status,
+    ).toBe(200);
     expect((await api(u, 'POST', `/tasks/${taskId}/complete`)).status).toBe(200);
     expect((await api(u, 'DELETE', `/tasks/${taskId}`)).status).toBe(204);
     await mine.waitFor((c) => c.events().length === 4, 5_000, 'four live updates');
     const events = mine.events();
     expect(events.every((e) => e.type === 'task.state_changed')).toBe(true);
-    expect(events.map((e) => e.data?.cause)).toEqual(['task.created', 'task.updated', 'task.completed', 'task.deleted']);
+    expect(events.map((e) => e.data?.cause)).toEqual([
+      'task.created',
+      'task.updated',
+      'task.completed',
+      'task.deleted',
+    ]);
     expect(events[1]!.data).toMatchObject({
       task: { id: taskId, title: 'Write the report', priority: 'high' },
-      changes: expect.arrayContaining([{ field: 'title', before: 'Write report', after: 'Write the report' }]),
+      changes: expect.arrayContaining([
+        { field: 'title', before: 'Write report', after: 'Write the report' },
+      ]),
       client: 'api',
     });
     expect(events[3]!.data).toMatchObject({ task: { id: taskId, deleted_at: expect.any(String) } });
     // the other user's write reaches only them
     await api(v, 'POST', '/tasks', { title: 'Theirs' });
     await theirs.waitFor((c) => c.events().length === 1, 5_000, "the other user's own update");
-    expect(theirs.events().every((e) => (e.data?.task as { title: string }).title === 'Theirs')).toBe(true);
+    expect(
+      theirs.events().every((e) => (e.data?.task as { title?: string } | undefined)?.title === 'Theirs'),
+    ).toBe(true);
     expect(mine.events()).toHaveLength(4);
   });
 
@@ -79,14 +95,21 @@ describe('embedded event backbone, end to end', () => {
     }
     expect(res.status).toBe(200);
     const items = res.body.items as { type: string; changes: unknown[]; client: string; at: string }[];
-    expect(items.map((i) => i.type)).toEqual(['task.created', 'task.updated', 'task.completed', 'task.deleted']);
+    expect(items.map((i) => i.type)).toEqual([
+      'task.created',
+      'task.updated',
+      'task.completed',
+      'task.deleted',
+    ]);
     expect(items[1]!.changes).toEqual(
       expect.arrayContaining([
         { field: 'title', before: 'Write report', after: 'Write the report' },
         { field: 'priority', before: 'none', after: 'high' },
       ]),
     );
-    expect(items[2]!.changes).toEqual(expect.arrayContaining([{ field: 'status', before: 'open', after: 'completed' }]));
+    expect(items[2]!.changes).toEqual(
+      expect.arrayContaining([{ field: 'status', before: 'open', after: 'completed' }]),
+    );
     expect(items.every((i) => i.client === 'api' && !Number.isNaN(Date.parse(i.at)))).toBe(true);
     // a change made through the assistant is attributed to it
     await t.app.inject({
@@ -106,7 +129,9 @@ describe('embedded event backbone, end to end', () => {
     expect((await api(v, 'GET', `/tasks/${taskId}/history`)).status).toBe(404);
     const feed = await api(v, 'GET', '/activity');
     expect(feed.body.items.every((i: { task: { title: string } }) => i.task.title === 'Theirs')).toBe(true);
-    expect((await t.app.inject({ method: 'GET', url: `/api/v1/tasks/${taskId}/history` })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/tasks/${taskId}/history` })).statusCode).toBe(
+      401,
+    );
   });
 
   it('pages the activity feed newest first with a cursor', async () => {
@@ -114,7 +139,10 @@ describe('embedded event backbone, end to end', () => {
     expect(first.status).toBe(200);
     expect(first.body.items.map((i: { type: string }) => i.type)).toEqual(['task.restored', 'task.deleted']);
     const second = await api(u, 'GET', `/activity?limit=2&cursor=${first.body.next_cursor}`);
-    expect(second.body.items.map((i: { type: string }) => i.type)).toEqual(['task.completed', 'task.updated']);
+    expect(second.body.items.map((i: { type: string }) => i.type)).toEqual([
+      'task.completed',
+      'task.updated',
+    ]);
     const last = await api(u, 'GET', `/activity?limit=2&cursor=${second.body.next_cursor}`);
     expect(last.body).toMatchObject({ items: [{ type: 'task.created' }], next_cursor: null });
     expect((await api(u, 'GET', '/activity?cursor=garbage')).body.error.code).toBe('INVALID_CURSOR');

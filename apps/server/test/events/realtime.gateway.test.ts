@@ -17,7 +17,14 @@ function event(userId: string, n: number, payload: unknown = { n }): CloudEvent 
     time: new Date(0).toISOString(),
     datacontenttype: 'application/json',
     traceparent: '',
-    data: { event_id: id, event_type: 'task.state_changed', version: 1, user_id: userId, timestamp: '', payload },
+    data: {
+      event_id: id,
+      event_type: 'task.state_changed',
+      version: 1,
+      user_id: userId,
+      timestamp: '',
+      payload,
+    },
   };
 }
 
@@ -47,7 +54,10 @@ describe('realtime gateway', () => {
       log,
     );
     const s = await serve(gateway);
-    cleanup.push(() => new Promise((r) => s.server.close(r)), () => gateway.close());
+    cleanup.push(
+      () => new Promise((r) => s.server.close(r)),
+      () => gateway.close(),
+    );
     return { gateway, ...s };
   }
   async function connect(url: string, opts: { autoPong?: boolean } = {}) {
@@ -77,7 +87,9 @@ describe('realtime gateway', () => {
     await new Promise((r) => setTimeout(r, 20));
     gateway.beat();
     await live.waitFor((c) => c.messages.some((m) => m.type === 'heartbeat'), 2_000, 'heartbeat');
-    expect(live.messages.find((m) => m.type === 'heartbeat')).toMatchObject({ time: '2030-01-01T00:00:00.000Z' });
+    expect(live.messages.find((m) => m.type === 'heartbeat')).toMatchObject({
+      time: '2030-01-01T00:00:00.000Z',
+    });
     await new Promise((r) => setTimeout(r, 50)); // the live client's pong arrives
     gateway.beat();
     await dead.waitFor((c) => c.closed !== undefined, 2_000, 'dead socket terminated');

@@ -20,12 +20,17 @@ export class StreamClient {
   }
 
   /** Connects; rejects with the HTTP status when the upgrade is refused. */
-  static connect(url: string, opts: { headers?: Record<string, string>; autoPong?: boolean } = {}): Promise<StreamClient> {
+  static connect(
+    url: string,
+    opts: { headers?: Record<string, string>; autoPong?: boolean } = {},
+  ): Promise<StreamClient> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url, { headers: opts.headers, autoPong: opts.autoPong ?? true });
       const client = new StreamClient(socket);
       socket.once('open', () => resolve(client));
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      socket.once('unexpected-response', (_req, res) =>
+        reject(new Error(`upgrade refused: ${res.statusCode}`)),
+      );
       socket.once('error', reject);
     });
   }
@@ -38,7 +43,9 @@ export class StreamClient {
     const until = Date.now() + timeoutMs;
     while (!pred(this)) {
       if (Date.now() > until) {
-        throw new Error(`timed out waiting for ${label}; got ${JSON.stringify(this.messages.map((m) => m.type))}`);
+        throw new Error(
+          `timed out waiting for ${label}; got ${JSON.stringify(this.messages.map((m) => m.type))}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 5));
     }

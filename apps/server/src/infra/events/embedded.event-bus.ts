@@ -32,7 +32,7 @@ const defaults = {
   partitionConcurrency: 16,
   retryDelaysMs: [100, 500, 2_000, 5_000],
   pollIntervalMs: 1_000,
-  offsetFlushMs: 50,
+  offsetFlushMs: 500,
 } satisfies Required<EmbeddedEventBusOptions>;
 
 /** Offsets are stored per (consumer, topic), so one consumer may follow several topics. */
@@ -82,8 +82,20 @@ export class EmbeddedEventBus implements EventBus {
   async start(log: EventLogger): Promise<void> {
     if (this.started) return;
     this.started = true;
+    const logs = new Map<string, TopicLog>();
     for (const sub of this.subs) {
-      const runner = new ConsumerRunner(this.db, sub, this.opts, log.child({ component: 'event-bus' }));
+      let topicLog = logs.get(sub.topic);
+      if (!topicLog) {
+        topicLog = new TopicLog(this.db, sub.topic, this.opts.batchSize);
+        logs.set(sub.topic, topicLog);
+      }
+      const runner = new ConsumerRunner(
+        this.db,
+        sub,
+        topicLog,
+        this.opts,
+        log.child({ component: 'event-bus' }),
+      );
       await runner.init();
       this.runners.push(runner);
     }
@@ -100,6 +112,81 @@ export class EmbeddedEventBus implements EventBus {
 
   async checkReady(): Promise<void> {
     // the log lives in the database: the bus is ready whenever the database is
+  }
+}
+
+/**
+ * The tail of one topic's log, shared by its consumers: after a commit, the consumers that are caught up
+ * (normally all of them) are served by one query instead of one each, which matters on single-connection
+ * PGlite where every query queues behind the writes. A consumer behind the window reads the table itself.
+ */
+class TopicLog {
+  /** rows with seq in (base, end], ascending */
+  private rows: LogRow[] = [];
+  private base = 0;
+  private end = 0;
+  private inflight: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private static readonly maxRows = 10_000;
+
+  constructor(
+    private readonly db: Db,
+    private readonly topic: string,
+    private readonly batchSize: number,
+  ) {}
+
+  async read(after: number, limit: number): Promise<LogRow[]> {
+    if (after < this.base) return this.query(after, limit);
+    // a reader ahead of the window (a live consumer starting at the head) moves it forward
+    if (after > this.end) {
+      this.rows = [];
+      this.base = after;
+      this.end = after;
+    }
+    await this.refresh();
+    if (after < this.base) return this.query(after, limit);
+    const from = this.rows.findIndex((r) => r.seq > after);
+    return from < 0 ? [] : this.rows.slice(from, from + limit);
+  }
+
+  /**
+   * Brings the window up to the head. A caller must see every row committed before it called, so a refresh
+   * already running (it may have started before that commit) is not enough: one more is queued behind it,
+   * shared by everyone who arrives meanwhile.
+   */
+  private refresh(): Promise<void> {
+    if (!this.inflight) {
+      this.inflight = this.extend().finally(() => {
+        this.inflight = undefined;
+      });
+      return this.inflight;
+    }
+    this.queued ??= this.inflight.then(() => {
+      this.queued = undefined;
+      return this.refresh();
+    });
+    return this.queued;
+  }
+
+  private async extend(): Promise<void> {
+    const rows = await this.query(this.end, this.batchSize);
+    if (rows.length === 0) return;
+    this.rows.push(...rows);
+    this.end = rows[rows.length - 1]!.seq;
+    if (this.rows.length > TopicLog.maxRows) {
+      const dropped = this.rows.splice(0, this.rows.length - TopicLog.maxRows);
+      this.base = dropped[dropped.length - 1]!.seq;
+    }
+  }
+
+  private async query(after: number, limit: number): Promise<LogRow[]> {
+    const rows = await this.db
+      .select({ seq: outbox.seq, partitionKey: outbox.partitionKey, event: outbox.event })
+      .from(outbox)
+      .where(and(eq(outbox.topic, this.topic), gt(outbox.seq, after)))
+      .orderBy(asc(outbox.seq))
+      .limit(limit);
+    return rows as LogRow[];
   }
 }
 
@@ -130,6 +217,7 @@ class ConsumerRunner {
   constructor(
     private readonly db: Db,
     private readonly sub: Subscription,
+    private readonly topicLog: TopicLog,
     private readonly opts: Required<EmbeddedEventBusOptions>,
     private readonly log: EventLogger,
   ) {}
@@ -168,13 +256,11 @@ class ConsumerRunner {
       do {
         this.dirty = false;
         while (!this.stopped && this.queued < this.opts.maxQueued) {
-          const rows = await this.db
-            .select({ seq: outbox.seq, partitionKey: outbox.partitionKey, event: outbox.event })
-            .from(outbox)
-            .where(and(eq(outbox.topic, this.sub.topic), gt(outbox.seq, this.fetched)))
-            .orderBy(asc(outbox.seq))
-            .limit(Math.min(this.opts.batchSize, this.opts.maxQueued - this.queued));
-          for (const row of rows) this.enqueue(row as LogRow);
+          const rows = await this.topicLog.read(
+            this.fetched,
+            Math.min(this.opts.batchSize, this.opts.maxQueued - this.queued),
+          );
+          for (const row of rows) this.enqueue(row);
           if (rows.length < this.opts.batchSize) break;
         }
       } while (this.dirty && !this.stopped);
