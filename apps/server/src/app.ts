@@ -5,14 +5,21 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Infra } from './infra/infra.ts';
+import { DaprScheduler, daprSchedulerRoutes } from './infra/scheduler/dapr.scheduler.ts';
 import { auditSubscription } from './modules/audit/audit.consumer.ts';
 import { auditInternalPrefix, auditInternalRoutes, auditPublicRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { createAuth } from './modules/auth/auth.ts';
 import { daprRoutes } from './modules/dapr/dapr.routes.ts';
 import { listsRoutes } from './modules/lists/lists.routes.ts';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
+import { NotificationsService } from './modules/notifications/notifications.service.ts';
+import { createNotifierRole, type NotifierRole } from './modules/notifications/notifier.role.ts';
 import { RealtimeGateway } from './modules/realtime/realtime.gateway.ts';
 import { realtimeRoutes } from './modules/realtime/realtime.routes.ts';
+import { recurrenceRoutes } from './modules/recurring/recurrence.routes.ts';
+import { RecurringService } from './modules/recurring/recurring.service.ts';
+import { reminderWriteHook } from './modules/reminders/reminders.sync.ts';
 import { tagsRoutes } from './modules/tags/tags.routes.ts';
 import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
 import { TasksService } from './modules/tasks/tasks.service.ts';
@@ -26,6 +33,9 @@ export const webRoot = new URL('../../web/public', import.meta.url).pathname;
 
 export interface AppServices {
   tasks: TasksService;
+  recurring: RecurringService;
+  /** present when this process runs the notifier role */
+  notifier?: NotifierRole;
 }
 
 declare module 'fastify' {
@@ -51,7 +61,11 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
   const db = infra.database.db;
   const clock = infra.clock;
   const tasks = new TasksService(db, clock, () => infra.outboxWritten());
-  app.decorate('services', { tasks });
+  // every role that writes tasks (api, recurring) keeps their reminder rows in step (issue 5)
+  tasks.onWrite(reminderWriteHook);
+  const recurring = new RecurringService(db, clock, tasks, () => infra.outboxWritten());
+  const services: AppServices = { tasks, recurring };
+  app.decorate('services', services);
 
   await healthRoutes(app, {
     checks: { database: () => infra.database.ping(), bus: () => infra.bus.checkReady() },
@@ -70,6 +84,10 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
         await v1.register(listsRoutes, { db, clock });
         await v1.register(tagsRoutes, { db });
         await v1.register(tokensRoutes, { db, clock });
+        await v1.register(recurrenceRoutes, { recurring });
+        await v1.register(notificationsRoutes, {
+          notifications: new NotificationsService(db, clock, () => infra.outboxWritten()),
+        });
         await v1.register(auditPublicRoutes, { invoker: infra.invoker });
       },
       { prefix: '/api/v1' },
@@ -96,6 +114,28 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
       roles: config.roles,
       guard: infra.internalGuard,
     });
+  }
+  if (config.roles.has('recurring')) infra.bus.subscribe(recurring.subscription());
+  if (config.roles.has('notifier')) {
+    const notifier = createNotifierRole({
+      db,
+      clock,
+      scheduler: infra.scheduler,
+      outboxWritten: () => infra.outboxWritten(),
+      smtpUrl: config.smtpUrl,
+      baseUrl: config.baseUrl,
+      log: app.log.child({ component: 'notifier' }),
+    });
+    services.notifier = notifier;
+    for (const sub of notifier.subscriptions) infra.bus.subscribe(sub);
+    if (infra.scheduler instanceof DaprScheduler) {
+      await app.register(daprSchedulerRoutes, {
+        scheduler: infra.scheduler,
+        guard: infra.internalGuard.requireSidecar,
+      });
+    }
+    app.addHook('onReady', async () => notifier.start(app.log));
+    app.addHook('preClose', async () => notifier.stop());
   }
   infra.invoker.attach(app);
   // every role has subscribed by the time the app is ready (subscriptions are fixed from then on)

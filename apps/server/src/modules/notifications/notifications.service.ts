@@ -1,0 +1,356 @@
+import { randomBytes } from 'node:crypto';
+import { assertTimeZone, DomainError } from '@taskstream/core';
+import { and, desc, eq, gt, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import type { Clock } from '../../infra/clock/clock.ts';
+import type { Db, Executor, Tx } from '../../infra/db/db.ts';
+import { notificationSettings, notifications, users, webhookDeliveries } from '../../infra/db/schema.ts';
+import { type CloudEvent, ensureTraceparent } from '../../infra/events/cloud-event.ts';
+import { PermanentEventError, type Subscription } from '../../infra/events/event-bus.ts';
+import { consumeOnce } from '../../infra/events/inbox.ts';
+import { appendEvents } from '../../infra/events/outbox.ts';
+import type { Scheduler, TriggerOutcome } from '../../infra/scheduler/scheduler.ts';
+import type { ReminderDuePayload } from '../reminders/reminders.service.ts';
+import type { TaskDto } from '../tasks/tasks.presenter.ts';
+import type { WriteContext } from '../tasks/tasks.service.ts';
+import {
+  type DeliveryState,
+  type NotificationDto,
+  type NotificationSettingsDto,
+  toNotificationDto,
+  toSettingsDto,
+} from './notifications.presenter.ts';
+import type { OutboundDelivery } from './outbound.ts';
+
+/** `notification.created` on `task-updates`: what the realtime gateway pushes to the owner's sockets. */
+export interface NotificationCreatedPayload {
+  notification: NotificationDto;
+  /** true when a snoozed notification comes back, rather than a new one */
+  resurfaced: boolean;
+}
+
+/** `notification.snoozed` on `reminders`: the notifier arms the wake-up job. */
+export interface NotificationSnoozedPayload {
+  notification_id: string;
+  snoozed_until: string;
+}
+
+export const snoozeJobPrefix = 'snooze-';
+
+export type SettingsUpdate = Partial<NotificationSettingsDto>;
+
+/** The user-facing side (api role): list, read, snooze; notification and time-zone settings. */
+export class NotificationsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly outboxWritten: () => void,
+  ) {}
+
+  async list(
+    userId: string,
+    query: { unread?: boolean; include_snoozed?: boolean; limit: number },
+  ): Promise<{ items: NotificationDto[] }> {
+    const where: SQL[] = [eq(notifications.userId, userId)];
+    if (query.unread) where.push(isNull(notifications.readAt));
+    if (!query.include_snoozed) {
+      where.push(or(isNull(notifications.snoozedUntil), lte(notifications.snoozedUntil, this.clock.now()))!);
+    }
+    const rows = await this.db
+      .select()
+      .from(notifications)
+      .where(and(...where))
+      .orderBy(desc(notifications.createdAt), desc(notifications.id))
+      .limit(query.limit);
+    return { items: rows.map(toNotificationDto) };
+  }
+
+  async markRead(userId: string, id: string): Promise<NotificationDto> {
+    const now = this.clock.now();
+    // read_at keeps the first read time: marking twice is harmless
+    const [row] = await this.db
+      .update(notifications)
+      .set({ readAt: now })
+      .where(and(eq(notifications.id, id), eq(notifications.userId, userId), isNull(notifications.readAt)))
+      .returning();
+    if (row) return toNotificationDto(row);
+    return toNotificationDto(await this.owned(this.db, userId, id));
+  }
+
+  /** Hides the notification for `minutes`; it comes back (unread, pushed again) when the time is up. */
+  async snooze(ctx: WriteContext, id: string, minutes: number): Promise<NotificationDto> {
+    const now = this.clock.now();
+    const until = new Date(now.getTime() + minutes * 60_000);
+    const row = await this.db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(notifications)
+        .set({ snoozedUntil: until })
+        .where(and(eq(notifications.id, id), eq(notifications.userId, ctx.user.id)))
+        .returning();
+      if (!updated) throw new DomainError('NOTIFICATION_NOT_FOUND');
+      const payload: NotificationSnoozedPayload = { notification_id: id, snoozed_until: until.toISOString() };
+      // The wake-up job is armed by the notifier role, through its own scheduler (Dapr delivers a job only
+      // to the app that scheduled it), so the request only records the snooze and tells the notifier.
+      await appendEvents(tx, { at: now, traceparent: ctx.traceparent, source: 'taskstream/api' }, [
+        { topic: 'reminders', type: 'notification.snoozed', userId: ctx.user.id, subject: id, payload },
+      ]);
+      return updated;
+    });
+    this.outboxWritten();
+    return toNotificationDto(row);
+  }
+
+  async getSettings(userId: string): Promise<NotificationSettingsDto> {
+    const [row] = await this.db
+      .select()
+      .from(notificationSettings)
+      .where(eq(notificationSettings.userId, userId))
+      .limit(1);
+    return toSettingsDto(row);
+  }
+
+  async putSettings(userId: string, update: SettingsUpdate): Promise<NotificationSettingsDto> {
+    const given = Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined));
+    const merged: NotificationSettingsDto = { ...(await this.getSettings(userId)), ...given };
+    if (merged.webhook_url && !merged.webhook_secret)
+      merged.webhook_secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    if (merged.webhook_enabled && !merged.webhook_url) {
+      throw new DomainError('VALIDATION_FAILED', 'A webhook needs a URL', [
+        { path: 'body.webhook_url', message: 'required when webhook_enabled is true' },
+      ]);
+    }
+    const values = {
+      inApp: merged.in_app,
+      browser: merged.browser,
+      email: merged.email,
+      emailEnabled: merged.email_enabled,
+      webhookUrl: merged.webhook_url,
+      webhookSecret: merged.webhook_secret,
+      webhookEnabled: merged.webhook_enabled,
+      defaultReminderMinutes: merged.default_reminder_minutes,
+      updatedAt: this.clock.now(),
+    };
+    await this.db
+      .insert(notificationSettings)
+      .values({ userId, ...values })
+      .onConflictDoUpdate({ target: notificationSettings.userId, set: values });
+    return merged;
+  }
+
+  async getTimeZone(userId: string): Promise<string> {
+    const [row] = await this.db
+      .select({ tz: users.timeZone })
+      .from(users)
+      .where(eq(users.id, userId))
+      .limit(1);
+    return row?.tz ?? 'UTC';
+  }
+
+  async setTimeZone(userId: string, tz: string): Promise<string> {
+    const zone = assertTimeZone(tz, 'body.time_zone');
+    await this.db
+      .update(users)
+      .set({ timeZone: zone, updatedAt: this.clock.now() })
+      .where(eq(users.id, userId));
+    return zone;
+  }
+
+  private async owned(db: Executor, userId: string, id: string) {
+    const [row] = await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
+      .limit(1);
+    if (!row) throw new DomainError('NOTIFICATION_NOT_FOUND');
+    return row;
+  }
+}
+
+function isReminderDuePayload(p: unknown): p is ReminderDuePayload {
+  if (typeof p !== 'object' || p === null) return false;
+  const v = p as Record<string, unknown>;
+  return typeof v.reminder_id === 'string' && typeof v.task_id === 'string' && typeof v.task === 'object';
+}
+
+function dueText(task: TaskDto): string {
+  if (!task.due) return '';
+  return task.due.all_day
+    ? `Due ${task.due.local}`
+    : `Due ${task.due.local.replace('T', ' ').slice(0, 16)} (${task.due.tz})`;
+}
+
+/**
+ * The notifier role's delivery side (issue 5 item 6): consumes `reminders` as consumer `notifier`.
+ * `reminder.due` → one stored notification per event (inbox + unique dedupe key), pushed live as
+ * `notification.created` on `task-updates`, and queued for the webhook and email channels in the same
+ * transaction; `notification.snoozed` → arms the wake-up job.
+ */
+export class Notifier {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly scheduler: Scheduler,
+    private readonly outboxWritten: () => void,
+    private readonly outbound: OutboundDelivery,
+    private readonly opts: { emailAvailable: boolean; sweepGraceMs?: number },
+  ) {}
+
+  subscription(): Subscription {
+    return {
+      consumer: 'notifier',
+      topic: 'reminders',
+      handle: async (event: CloudEvent) => {
+        if (event.type === 'reminder.due') {
+          const created = await consumeOnce(this.db, 'notifier', event.id, (tx) => this.record(tx, event));
+          if (created) {
+            this.outboxWritten();
+            this.outbound.kick();
+          }
+        } else if (event.type === 'notification.snoozed') {
+          await this.armSnooze(event);
+        }
+      },
+    };
+  }
+
+  private async record(tx: Tx, event: CloudEvent): Promise<void> {
+    const payload = event.data?.payload;
+    if (!isReminderDuePayload(payload))
+      throw new PermanentEventError('reminder.due without a usable payload');
+    const userId = event.data.user_id;
+    const now = this.clock.now();
+    const [settingsRow] = await tx
+      .select()
+      .from(notificationSettings)
+      .where(eq(notificationSettings.userId, userId))
+      .limit(1);
+    const settings = toSettingsDto(settingsRow);
+    const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId)).limit(1);
+    if (!user) return; // the account is gone
+    const webhookOn = settings.webhook_enabled && settings.webhook_url !== null;
+    const emailTo = settings.email ?? user.email;
+    const emailOn = settings.email_enabled && this.opts.emailAvailable;
+    const delivery: Record<string, DeliveryState> = {
+      in_app: settings.in_app ? 'delivered' : 'off',
+      webhook: webhookOn ? 'pending' : 'off',
+      email: emailOn ? 'pending' : 'off',
+    };
+    const [row] = await tx
+      .insert(notifications)
+      .values({
+        userId,
+        taskId: payload.task_id,
+        reminderId: payload.reminder_id,
+        kind: 'reminder',
+        title: payload.task.title,
+        body: dueText(payload.task),
+        data: {
+          task: payload.task,
+          fire_at: payload.fire_at,
+          fired_at: payload.fired_at,
+          spec: payload.spec,
+        },
+        dedupeKey: `reminder.due:${event.id}`,
+        delivery,
+        createdAt: now,
+      })
+      .onConflictDoNothing({ target: notifications.dedupeKey })
+      .returning();
+    if (!row) return;
+    const outgoing: (typeof webhookDeliveries.$inferInsert)[] = [];
+    if (webhookOn && settings.webhook_url)
+      outgoing.push({
+        userId,
+        notificationId: row.id,
+        eventId: event.id,
+        url: settings.webhook_url,
+        nextAttemptAt: now,
+      });
+    if (emailOn)
+      outgoing.push({
+        userId,
+        notificationId: row.id,
+        eventId: event.id,
+        url: `mailto:${emailTo}`,
+        nextAttemptAt: now,
+      });
+    if (outgoing.length > 0) await tx.insert(webhookDeliveries).values(outgoing).onConflictDoNothing();
+    // the outbox append goes last: it holds the log's ordering lock until commit
+    const ctx = { at: now, traceparent: ensureTraceparent(event.traceparent), source: 'taskstream/notifier' };
+    if (settings.in_app) {
+      const pushed: NotificationCreatedPayload = { notification: toNotificationDto(row), resurfaced: false };
+      await appendEvents(tx, ctx, [
+        {
+          topic: 'task-updates',
+          type: 'notification.created',
+          userId,
+          subject: payload.task_id,
+          payload: pushed,
+        },
+      ]);
+    }
+  }
+
+  private async armSnooze(event: CloudEvent): Promise<void> {
+    const p = event.data?.payload as Partial<NotificationSnoozedPayload> | undefined;
+    if (typeof p?.notification_id !== 'string' || typeof p.snoozed_until !== 'string') {
+      throw new PermanentEventError('notification.snoozed without a usable payload');
+    }
+    const [row] = await this.db
+      .select({ until: notifications.snoozedUntil })
+      .from(notifications)
+      .where(eq(notifications.id, p.notification_id))
+      .limit(1);
+    // A later snooze (or a wake-up that already happened) supersedes this event: arm only the current one.
+    if (!row?.until || row.until.toISOString() !== p.snoozed_until) return;
+    await this.scheduler.schedule(`${snoozeJobPrefix}${p.notification_id}`, row.until, {
+      kind: 'snooze',
+      notification_id: p.notification_id,
+      until: p.snoozed_until,
+    });
+  }
+
+  /** Wake-up of a snoozed notification: guarded so that it comes back exactly once. */
+  async resurface(notificationId: string, until: Date): Promise<TriggerOutcome> {
+    const now = this.clock.now();
+    if (until > now) return until.getTime() - now.getTime() <= 120_000 ? 'retry' : 'done';
+    const row = await this.db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(notifications)
+        .set({ snoozedUntil: null, readAt: null })
+        .where(and(eq(notifications.id, notificationId), eq(notifications.snoozedUntil, until)))
+        .returning();
+      if (!updated) return null;
+      const pushed: NotificationCreatedPayload = {
+        notification: toNotificationDto(updated),
+        resurfaced: true,
+      };
+      await appendEvents(
+        tx,
+        { at: now, traceparent: ensureTraceparent(undefined), source: 'taskstream/notifier' },
+        [
+          {
+            topic: 'task-updates',
+            type: 'notification.created',
+            userId: updated.userId,
+            subject: updated.taskId ?? undefined,
+            payload: pushed,
+          },
+        ],
+      );
+      return updated;
+    });
+    if (row) this.outboxWritten();
+    return 'done';
+  }
+
+  /** Safety net for snoozes whose wake-up job was lost. */
+  async sweepSnoozes(): Promise<void> {
+    const cutoff = new Date(this.clock.now().getTime() - (this.opts.sweepGraceMs ?? 30_000));
+    const late = await this.db
+      .select({ id: notifications.id, until: notifications.snoozedUntil })
+      .from(notifications)
+      .where(and(lt(notifications.snoozedUntil, cutoff), gt(notifications.snoozedUntil, new Date(0))))
+      .limit(500);
+    for (const n of late) if (n.until) await this.resurface(n.id, n.until);
+  }
+}
