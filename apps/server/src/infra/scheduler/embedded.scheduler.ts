@@ -1,9 +1,16 @@
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock/clock.ts';
 import type { Db } from '../db/db.ts';
 import { timers } from '../db/schema.ts';
-import { assertJobName, type JobData, type JobHandler, type Scheduler } from './scheduler.ts';
+import {
+  assertJobName,
+  type BatchJobHandler,
+  type JobData,
+  type JobHandler,
+  type Scheduler,
+  type TriggerOutcome,
+} from './scheduler.ts';
 
 export interface EmbeddedSchedulerOptions {
   db: Db;
@@ -34,6 +41,7 @@ const MIN_SLEEP_MS = 5;
 export class EmbeddedScheduler implements Scheduler {
   readonly kind = 'embedded' as const;
   private handler: JobHandler | undefined;
+  private batchHandler: BatchJobHandler | undefined;
   private sweepHandler: (() => Promise<void>) | undefined;
   private running = false;
   private wake: NodeJS.Timeout | undefined;
@@ -50,6 +58,10 @@ export class EmbeddedScheduler implements Scheduler {
 
   onTrigger(handler: JobHandler): void {
     this.handler = handler;
+  }
+
+  onTriggers(handler: BatchJobHandler): void {
+    this.batchHandler = handler;
   }
 
   onSweep(handler: () => Promise<void>): void {
@@ -131,34 +143,74 @@ export class EmbeddedScheduler implements Scheduler {
     const batch = this.opts.batchSize ?? 500;
     do {
       this.tickAgain = false;
-      if (!this.running || !this.handler) return;
+      if (!this.running || (!this.handler && !this.batchHandler)) return;
+      const now = clock.now();
       const due = await db
         .select()
         .from(timers)
-        .where(lte(timers.fireAt, clock.now()))
+        .where(lte(timers.fireAt, now))
         .orderBy(asc(timers.fireAt))
         .limit(batch);
-      for (const timer of due) {
-        if (!this.running) return;
-        let outcome: 'done' | 'retry';
-        try {
-          outcome = await this.handler({ name: timer.name, data: timer.data as JobData });
-        } catch (err) {
-          this.log?.warn({ err, job: timer.name }, 'job handler failed; will retry');
-          outcome = 'retry';
-        }
-        // Guarded by fire_at: a reschedule that landed while the handler ran must survive.
-        const same = and(eq(timers.name, timer.name), eq(timers.fireAt, timer.fireAt));
-        if (outcome === 'done') {
-          await db.delete(timers).where(same);
-        } else {
-          const retryAt = new Date(clock.now().getTime() + this.retryDelay());
-          await db.update(timers).set({ fireAt: retryAt }).where(same);
-        }
+      if (due.length === 0) break;
+      const outcomes = await this.deliver(due.map((t) => ({ name: t.name, data: t.data as JobData })));
+      const done = due.filter((_, i) => outcomes[i] === 'done');
+      const retry = due.filter((_, i) => outcomes[i] !== 'done');
+      if (done.length > 0) {
+        // Guarded by fire_at: a job rescheduled to a later time while its trigger ran must survive.
+        await db.delete(timers).where(
+          and(
+            inArray(
+              timers.name,
+              done.map((t) => t.name),
+            ),
+            lte(timers.fireAt, now),
+          ),
+        );
+      }
+      if (retry.length > 0) {
+        const retryAt = new Date(clock.now().getTime() + this.retryDelay());
+        await db
+          .update(timers)
+          .set({ fireAt: retryAt })
+          .where(
+            and(
+              inArray(
+                timers.name,
+                retry.map((t) => t.name),
+              ),
+              lte(timers.fireAt, now),
+            ),
+          );
       }
       if (due.length === batch) this.tickAgain = true;
     } while (this.tickAgain);
     await this.armNext();
+  }
+
+  /** One outcome per trigger; a handler that throws counts as `retry` for the triggers it was given. */
+  private async deliver(triggers: { name: string; data: JobData }[]): Promise<TriggerOutcome[]> {
+    if (this.batchHandler) {
+      try {
+        return await this.batchHandler(triggers);
+      } catch (err) {
+        this.log?.warn({ err, jobs: triggers.length }, 'job batch handler failed; will retry');
+        return triggers.map(() => 'retry');
+      }
+    }
+    const outcomes: TriggerOutcome[] = [];
+    for (const trigger of triggers) {
+      if (!this.running) {
+        outcomes.push('retry');
+        continue;
+      }
+      try {
+        outcomes.push(await this.handler!(trigger));
+      } catch (err) {
+        this.log?.warn({ err, job: trigger.name }, 'job handler failed; will retry');
+        outcomes.push('retry');
+      }
+    }
+    return outcomes;
   }
 
   private async armNext(): Promise<void> {

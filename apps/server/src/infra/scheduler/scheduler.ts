@@ -19,6 +19,9 @@ export type TriggerOutcome = 'done' | 'retry';
 
 export type JobHandler = (trigger: JobTrigger) => Promise<TriggerOutcome>;
 
+/** Handles several triggers at once; returns one outcome per trigger, in order. */
+export type BatchJobHandler = (triggers: JobTrigger[]) => Promise<TriggerOutcome[]>;
+
 /**
  * Scheduler port (DESIGN §1, §5): durable one-shot jobs addressed by name.
  *
@@ -45,6 +48,12 @@ export interface Scheduler {
   cancel(name: string): Promise<void>;
   /** Sets the one handler for triggers. Call before `start()`. */
   onTrigger(handler: JobHandler): void;
+  /**
+   * Optionally, a handler for many triggers at once. An adapter that finds several jobs due together (the
+   * embedded one, after a busy second or a restart) hands them over in one call, so the handler can fire
+   * them in one transaction; triggers that arrive one by one (Dapr) still go to `onTrigger`.
+   */
+  onTriggers?(handler: BatchJobHandler): void;
   /**
    * Sets a handler run periodically (about every minute) as a safety net for lost triggers. Ticks may
    * overlap across replicas (the cron binding fires on every replica), so it must be idempotent.

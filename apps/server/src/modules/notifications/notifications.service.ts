@@ -200,11 +200,12 @@ export class Notifier {
       topic: 'reminders',
       handle: async (event: CloudEvent) => {
         if (event.type === 'reminder.due') {
-          const created = await consumeOnce(this.db, 'notifier', event.id, (tx) => this.record(tx, event));
-          if (created) {
-            this.outboxWritten();
-            this.outbound.kick();
-          }
+          let outgoing = false;
+          const created = await consumeOnce(this.db, 'notifier', event.id, async (tx) => {
+            outgoing = await this.record(tx, event);
+          });
+          if (created) this.outboxWritten();
+          if (outgoing) this.outbound.kick();
         } else if (event.type === 'notification.snoozed') {
           await this.armSnooze(event);
         }
@@ -212,20 +213,23 @@ export class Notifier {
     };
   }
 
-  private async record(tx: Tx, event: CloudEvent): Promise<void> {
+  /** Stores the notification; true when webhook or email deliveries were queued. */
+  private async record(tx: Tx, event: CloudEvent): Promise<boolean> {
     const payload = event.data?.payload;
     if (!isReminderDuePayload(payload))
       throw new PermanentEventError('reminder.due without a usable payload');
     const userId = event.data.user_id;
     const now = this.clock.now();
-    const [settingsRow] = await tx
-      .select()
-      .from(notificationSettings)
-      .where(eq(notificationSettings.userId, userId))
+    // one round trip for the account and its (optional) settings row
+    const [found] = await tx
+      .select({ email: users.email, settings: notificationSettings })
+      .from(users)
+      .leftJoin(notificationSettings, eq(notificationSettings.userId, users.id))
+      .where(eq(users.id, userId))
       .limit(1);
-    const settings = toSettingsDto(settingsRow);
-    const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId)).limit(1);
-    if (!user) return; // the account is gone
+    if (!found) return false; // the account is gone
+    const settings = toSettingsDto(found.settings ?? undefined);
+    const user = { email: found.email };
     const webhookOn = settings.webhook_enabled && settings.webhook_url !== null;
     const emailTo = settings.email ?? user.email;
     const emailOn = settings.email_enabled && this.opts.emailAvailable;
@@ -255,7 +259,7 @@ export class Notifier {
       })
       .onConflictDoNothing({ target: notifications.dedupeKey })
       .returning();
-    if (!row) return;
+    if (!row) return false;
     const outgoing: (typeof webhookDeliveries.$inferInsert)[] = [];
     if (webhookOn && settings.webhook_url)
       outgoing.push({
@@ -288,6 +292,7 @@ export class Notifier {
         },
       ]);
     }
+    return outgoing.length > 0;
   }
 
   private async armSnooze(event: CloudEvent): Promise<void> {

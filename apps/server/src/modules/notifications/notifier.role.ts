@@ -53,7 +53,7 @@ export function createNotifierRole(deps: NotifierRoleDeps): NotifierRole {
     ...graceOpt,
   });
 
-  scheduler.onTrigger(async ({ name, data }: JobTrigger): Promise<TriggerOutcome> => {
+  const handle = async ({ name, data }: JobTrigger): Promise<TriggerOutcome> => {
     if (data.kind === 'reminder' && typeof data.reminder_id === 'string')
       return reminders.fire(data.reminder_id);
     if (
@@ -65,6 +65,22 @@ export function createNotifierRole(deps: NotifierRoleDeps): NotifierRole {
     }
     log?.warn({ job: name }, 'unknown job: dropped');
     return 'done';
+  };
+  scheduler.onTrigger(handle);
+  scheduler.onTriggers?.(async (triggers) => {
+    const reminderIds = triggers.flatMap((t) =>
+      t.data.kind === 'reminder' && typeof t.data.reminder_id === 'string' ? [t.data.reminder_id] : [],
+    );
+    const fired = await reminders.fireMany(reminderIds);
+    const outcomes: TriggerOutcome[] = [];
+    for (const t of triggers) {
+      if (t.data.kind === 'reminder' && typeof t.data.reminder_id === 'string') {
+        outcomes.push(fired.get(t.data.reminder_id) ?? 'done');
+      } else {
+        outcomes.push(await handle(t));
+      }
+    }
+    return outcomes;
   });
   scheduler.onSweep(async () => {
     await reminders.sweep();

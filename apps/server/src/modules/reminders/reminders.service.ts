@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db } from '../../infra/db/db.ts';
 import { reminders, tasks } from '../../infra/db/schema.ts';
@@ -59,48 +59,79 @@ export class RemindersService {
 
   /** Fires one reminder if it is scheduled and due. */
   async fire(reminderId: string): Promise<TriggerOutcome> {
+    return (await this.fireMany([reminderId])).get(reminderId) ?? 'done';
+  }
+
+  /**
+   * Fires every given reminder that is scheduled and due, in one transaction: one guarded UPDATE for all of
+   * them and one outbox append (a busy second's reminders, or a catch-up after a restart, cost a handful of
+   * queries instead of a handful each).
+   */
+  async fireMany(reminderIds: readonly string[]): Promise<Map<string, TriggerOutcome>> {
+    const ids = [...new Set(reminderIds)];
+    const outcomes = new Map<string, TriggerOutcome>();
+    if (ids.length === 0) return outcomes;
     const now = this.clock.now();
     const fired = await this.db.transaction(async (tx) => {
-      const [row] = await tx
+      const rows = await tx
         .update(reminders)
         .set({ status: 'fired', firedAt: now, updatedAt: now })
-        .where(
-          and(eq(reminders.id, reminderId), eq(reminders.status, 'scheduled'), lte(reminders.fireAt, now)),
-        )
+        .where(and(inArray(reminders.id, ids), eq(reminders.status, 'scheduled'), lte(reminders.fireAt, now)))
         .returning();
-      if (!row?.fireAt) return null;
-      const [task] = await tx.select(taskColumns).from(tasks).where(eq(tasks.id, row.taskId)).limit(1);
-      if (!task) return null;
-      const payload: ReminderDuePayload = {
-        reminder_id: row.id,
-        task_id: row.taskId,
-        spec: asReminderSpec(row.spec),
-        fire_at: row.fireAt.toISOString(),
-        fired_at: now.toISOString(),
-        task: toTaskDto(task),
-      };
+      if (rows.length === 0) return rows;
+      const taskRows = await tx
+        .select(taskColumns)
+        .from(tasks)
+        .where(inArray(tasks.id, [...new Set(rows.map((r) => r.taskId))]));
+      const byId = new Map(taskRows.map((t) => [t.id, t]));
+      const events = rows.flatMap((row) => {
+        const task = byId.get(row.taskId);
+        if (!task || !row.fireAt) return [];
+        const payload: ReminderDuePayload = {
+          reminder_id: row.id,
+          task_id: row.taskId,
+          spec: asReminderSpec(row.spec),
+          fire_at: row.fireAt.toISOString(),
+          fired_at: now.toISOString(),
+          task: toTaskDto(task),
+        };
+        return [
+          {
+            topic: 'reminders' as const,
+            type: 'reminder.due',
+            userId: row.userId,
+            subject: row.taskId,
+            payload,
+          },
+        ];
+      });
+      // a reminder is caused by time, not by a request: each firing starts a fresh trace
       await appendEvents(
         tx,
         { at: now, traceparent: ensureTraceparent(undefined), source: 'taskstream/notifier' },
-        [{ topic: 'reminders', type: 'reminder.due', userId: row.userId, subject: row.taskId, payload }],
+        events,
       );
-      return row;
+      return rows;
     });
-    if (fired) {
-      this.outboxWritten();
-      return 'done';
+    if (fired.length > 0) this.outboxWritten();
+    for (const row of fired) outcomes.set(row.id, 'done');
+    const rest = ids.filter((id) => !outcomes.has(id));
+    if (rest.length > 0) {
+      // Not fired: already fired, cancelled, gone — or not due yet by this host's clock.
+      const rows = await this.db
+        .select({ id: reminders.id, status: reminders.status, fireAt: reminders.fireAt })
+        .from(reminders)
+        .where(inArray(reminders.id, rest));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const id of rest) {
+        const row = byId.get(id);
+        const early = row?.status === 'scheduled' && row.fireAt && row.fireAt > now;
+        // Slightly early (clock skew): retry. Far early: the reminder moved and its job was replaced.
+        const retry = early && row.fireAt!.getTime() - now.getTime() <= this.earlyWindowMs;
+        outcomes.set(id, retry ? 'retry' : 'done');
+      }
     }
-    // Not fired: already fired, cancelled, gone — or not due yet by this host's clock.
-    const [row] = await this.db
-      .select({ status: reminders.status, fireAt: reminders.fireAt })
-      .from(reminders)
-      .where(eq(reminders.id, reminderId))
-      .limit(1);
-    if (row?.status === 'scheduled' && row.fireAt && row.fireAt > now) {
-      // Slightly early (clock skew): retry. Far early: the reminder moved and its job was replaced.
-      return row.fireAt.getTime() - now.getTime() <= this.earlyWindowMs ? 'retry' : 'done';
-    }
-    return 'done';
+    return outcomes;
   }
 
   /** Safety net: fires every reminder still `scheduled` more than the grace period after its time. */
@@ -114,7 +145,8 @@ export class RemindersService {
         .where(and(eq(reminders.status, 'scheduled'), lt(reminders.fireAt, cutoff)))
         .orderBy(asc(reminders.fireAt))
         .limit(500);
-      for (const { id } of late) if ((await this.fire(id)) === 'done') fired++;
+      const outcomes = await this.fireMany(late.map((r) => r.id));
+      fired += [...outcomes.values()].filter((o) => o === 'done').length;
       if (late.length < 500) return fired;
     }
   }
