@@ -15,6 +15,7 @@ import { listsRoutes } from './modules/lists/lists.routes.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { NotificationsService } from './modules/notifications/notifications.service.ts';
 import { createNotifierRole, type NotifierRole } from './modules/notifications/notifier.role.ts';
+import { quickAddRoutes } from './modules/quick-add/quick-add.routes.ts';
 import { RealtimeGateway } from './modules/realtime/realtime.gateway.ts';
 import { realtimeRoutes } from './modules/realtime/realtime.routes.ts';
 import { recurrenceRoutes } from './modules/recurring/recurrence.routes.ts';
@@ -67,6 +68,8 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
   const services: AppServices = { tasks, recurring };
   app.decorate('services', services);
 
+  // registered before any route so that the document lists them all
+  if (config.roles.has('api')) await app.register(openapiPlugin);
   await healthRoutes(app, {
     checks: { database: () => infra.database.ping(), bus: () => infra.bus.checkReady() },
   });
@@ -76,11 +79,11 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
   if (auth) await app.register(authenticatePlugin, { db, auth });
 
   if (config.roles.has('api')) {
-    await app.register(openapiPlugin);
     await app.register(authRoutes, { auth: auth!, perMinute: config.authRateLimit });
     await app.register(
       async (v1) => {
         await v1.register(tasksRoutes, { tasks });
+        await v1.register(quickAddRoutes, { db, clock, tasks });
         await v1.register(listsRoutes, { db, clock });
         await v1.register(tagsRoutes, { db });
         await v1.register(tokensRoutes, { db, clock });
