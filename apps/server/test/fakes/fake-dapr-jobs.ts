@@ -9,7 +9,7 @@
  * - the cron binding: `OPTIONS /<route>` probe, then `POST /<route>` with an empty body and the headers
  *   `timeZone` and `readTimeUTC`; failures are not retried.
  */
-import type { FakeDaprSidecar, FakeRequest, FakeResponse } from './fake-dapr-sidecar.ts';
+import { daprError, type FakeDaprSidecar, type FakeRequest, type FakeResponse } from './fake-dapr-sidecar.ts';
 
 interface StoredJob {
   name: string;
@@ -36,19 +36,6 @@ export interface FakeJobsOptions {
    * sidecar that ignores `overwrite`) looks like to the app, to exercise its 409 path.
    */
   rejectExisting?: boolean;
-}
-
-function daprError(status: number, errorCode: string, message: string): FakeResponse {
-  return {
-    status,
-    body: {
-      errorCode,
-      message,
-      details: [
-        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', domain: 'dapr.io', reason: errorCode },
-      ],
-    },
-  };
 }
 
 /** Go durations as Dapr accepts them (`30s`, `1m30s`, `500ms`, `1h`); null when not one. */

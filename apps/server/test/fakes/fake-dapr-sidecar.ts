@@ -91,7 +91,8 @@ function matches(rule: string, envelope: Record<string, unknown> | string): bool
   return envelope[m[1]!] === m[2];
 }
 
-function daprError(status: number, errorCode: string, message: string): FakeResponse {
+/** The error body every Dapr HTTP API answers with (contract §1.1). */
+export function daprError(status: number, errorCode: string, message: string): FakeResponse {
   return {
     status,
     body: {

@@ -49,18 +49,8 @@ export const createTaskBody = z
   .strict();
 export type CreateTaskBody = z.infer<typeof createTaskBody>;
 
-export const updateTaskBody = z
-  .object({
-    title: z.string().trim().min(1).max(limits.titleMax).optional(),
-    description: z.string().max(limits.descriptionMax).optional(),
-    list_id: z.uuid().optional(),
-    priority: z.enum(priorities).optional(),
-    tags: z.array(z.string().max(200)).max(limits.tagsMax).optional(),
-    due: dueInput.nullable().optional(),
-    recurrence: recurrenceInput.nullable().optional(),
-    reminders: z.array(reminderInput).max(10, 'at most 10 reminders per task').optional(),
-  })
-  .strict();
+/** PATCH takes any subset of the create fields (a null `due` or `recurrence` clears it). */
+export const updateTaskBody = createTaskBody.partial();
 export type UpdateTaskBody = z.infer<typeof updateTaskBody>;
 
 export const sortKeys = ['created', 'due', 'priority', 'status', 'title', 'updated'] as const;
