@@ -17,6 +17,8 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+/** A 64-bit transaction id (`pg_current_xact_id()`), kept as text: it may exceed 2^53. */
+const xid8 = customType<{ data: string }>({ dataType: () => 'xid8' });
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 // ---- better-auth tables (model keys user/session/account/verification/jwks) ----
@@ -196,6 +198,8 @@ export const outbox = pgTable(
     event: jsonb('event').notNull(),
     createdAt: tstz('created_at').notNull().defaultNow(),
     publishedAt: tstz('published_at'),
+    /** the writing transaction (taken before its seq; see infra/events/log-horizon.ts), for diagnostics */
+    xid: xid8('xid').notNull().default(sql`pg_current_xact_id()`),
   },
   (t) => [index('outbox_unpublished_idx').on(t.seq).where(sql`${t.publishedAt} is null`)],
 );

@@ -32,6 +32,8 @@ export interface NewEvent<P = unknown> {
   userId: string;
   subject?: string;
   payload: P;
+  /** this event's trace, when one append carries events of different traces (else the append's) */
+  traceparent?: string;
 }
 
 const traceparentPattern = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
@@ -58,7 +60,7 @@ export function buildCloudEvent<P>(
     time,
     ...(e.subject ? { subject: e.subject } : {}),
     datacontenttype: 'application/json',
-    traceparent,
+    traceparent: e.traceparent ?? traceparent,
     data: {
       event_id: id,
       event_type: e.type,

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Clock } from '../clock/clock.ts';
 import type { Db } from '../db/db.ts';
 import { kv, outbox } from '../db/schema.ts';
 import type { CloudEvent } from './cloud-event.ts';
 import type { EventBus, EventLogger, Subscription } from './event-bus.ts';
+import { readOutboxTail, SeqHorizon } from './log-horizon.ts';
 
 export interface DaprEventBusOptions {
   /** e.g. http://127.0.0.1:3500 (DAPR_HTTP_PORT) */
@@ -66,6 +67,8 @@ export class DaprEventBus implements EventBus {
   private healthTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private holdsLease = false;
+  /** every seq at or below it is final; created on the first relay round */
+  private horizon: SeqHorizon | undefined;
   /** published rows since start (bench, diagnostics) */
   published = 0;
 
@@ -206,39 +209,56 @@ export class DaprEventBus implements EventBus {
     return this.holdsLease;
   }
 
+  /**
+   * Publishes in `seq` order as far as the log is final (log-horizon.ts): a row still committing with a
+   * lower seq than rows already visible holds the later rows back until it commits or provably never will,
+   * so a user's events reach the broker in log order. The horizon starts at the highest published seq:
+   * everything below it was final when it was published.
+   */
   private async relayLoop(): Promise<void> {
     try {
       while (!this.stopped && this.sidecarReady) {
         if (!(await this.acquireLease())) return;
-        const rows = await this.db
-          .select({
-            seq: outbox.seq,
-            topic: outbox.topic,
-            partitionKey: outbox.partitionKey,
-            event: outbox.event,
-          })
-          .from(outbox)
-          .where(isNull(outbox.publishedAt))
-          .orderBy(asc(outbox.seq))
-          .limit(this.opts.batchSize);
-        if (rows.length === 0) return;
-        const { published, failed } = await this.publishBatch(
-          rows as { seq: number; topic: string; partitionKey: string; event: CloudEvent }[],
-        );
-        if (published.length > 0) {
-          await this.db
-            .update(outbox)
-            .set({ publishedAt: this.clock.now() })
-            .where(inArray(outbox.seq, published));
-          this.published += published.length;
+        this.horizon ??= new SeqHorizon(await this.publishedUpTo());
+        const from = this.horizon.position;
+        const { snapshot, rows } = await readOutboxTail(this.db, from, this.opts.batchSize, from);
+        // older rows a failed publish left behind, then the tail
+        const older = rows.filter((r) => r.seq <= from);
+        const tail = rows.filter((r) => r.seq > from);
+        // with a full page of older rows, newer ones wait, so that each user's rows still go out in order
+        const fresh = older.length < this.opts.batchSize ? this.horizon.advance(tail, snapshot) : [];
+        const pending = [...older, ...fresh.filter((r) => r.unpublished)];
+        if (pending.length > 0) {
+          const { published, failed } = await this.publishBatch(pending);
+          if (published.length > 0) {
+            await this.db
+              .update(outbox)
+              .set({ publishedAt: this.clock.now() })
+              .where(inArray(outbox.seq, published));
+            this.published += published.length;
+          }
+          // a failed user keeps its remaining rows for the next round (the poll timer), in order
+          if (failed) return;
         }
-        // a failed user keeps its remaining rows for the next round (the poll timer), in order
-        if (failed) return;
-        if (rows.length < this.opts.batchSize) return;
+        const more =
+          older.length === this.opts.batchSize ||
+          (tail.length === this.opts.batchSize && this.horizon.position > from);
+        if (!more) return;
       }
     } catch (err) {
       this.log?.error({ err }, 'outbox relay round failed; will retry');
     }
+  }
+
+  /** The highest published seq (0 for none): where the horizon may start. */
+  private async publishedUpTo(): Promise<number> {
+    const [row] = await this.db
+      .select({ seq: outbox.seq })
+      .from(outbox)
+      .where(isNotNull(outbox.publishedAt))
+      .orderBy(desc(outbox.seq))
+      .limit(1);
+    return row?.seq ?? 0;
   }
 
   /** Publishes a batch: users in parallel, each user's rows strictly in `seq` order, stopping at its first failure. */

@@ -10,6 +10,14 @@ export interface HandlerContext {
   log: EventLogger;
 }
 
+/** What a batch handler gets besides the events. */
+export interface BatchContext {
+  /** the consumer's logger */
+  log: EventLogger;
+  /** a logger whose lines carry one event's traceparent, id and type (use it for per-event lines) */
+  logFor(event: CloudEvent): EventLogger;
+}
+
 /** One consumer's interest in one topic. Offsets (embedded) and inbox rows are kept per `consumer`. */
 export interface Subscription {
   /** stable name, e.g. "audit" or "recurring"; doubles as the idempotency scope */
@@ -20,6 +28,13 @@ export interface Subscription {
    * `consumeOnce`). Throwing a `PermanentEventError` drops the event (dead letter); any other error retries.
    */
   handle(event: CloudEvent, ctx: HandlerContext): Promise<void>;
+  /**
+   * Optional, embedded bus only: handles several events (log order, possibly several users) at once, e.g.
+   * one transaction and one multi-row inbox claim for all of them. If it throws, each of these events is
+   * handed to `handle` one by one (with the usual retries and dead letters), so whatever it may have
+   * applied before failing must be idempotent per event like `handle` (a single transaction is simplest).
+   */
+  handleBatch?(events: readonly CloudEvent[], ctx: BatchContext): Promise<void>;
   /**
    * A per-process consumer (live fan-out, e.g. the WebSocket gateway): it starts at the end of the log,
    * keeps no stored offset and no inbox, so every replica sees every event from the moment it starts.

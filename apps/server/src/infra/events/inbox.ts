@@ -30,6 +30,34 @@ export async function consumeOnce(
   });
 }
 
+/**
+ * `consumeOnce` for several events in one transaction: one multi-row inbox claim, then `fn` with the events
+ * not consumed before (in the given order), all committed together or not at all. Claims are inserted in
+ * id order, so two overlapping batches wait for each other instead of deadlocking.
+ *
+ * @returns the events `fn` ran for (duplicates left out).
+ */
+export async function consumeOnceBatch<E extends { id: string }>(
+  db: Db,
+  consumer: string,
+  events: readonly E[],
+  fn: (tx: Tx, fresh: E[]) => Promise<void>,
+): Promise<E[]> {
+  if (events.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const ids = [...new Set(events.map((e) => e.id))].sort();
+    const claimed = await tx
+      .insert(inbox)
+      .values(ids.map((eventId) => ({ consumer, eventId })))
+      .onConflictDoNothing()
+      .returning({ eventId: inbox.eventId });
+    const mine = new Set(claimed.map((c) => c.eventId));
+    const fresh = events.filter((e) => mine.delete(e.id));
+    if (fresh.length > 0) await fn(tx, fresh);
+    return fresh;
+  });
+}
+
 /** Whether a consumer has already processed an event (tests, diagnostics). */
 export async function wasConsumed(db: Db, consumer: string, eventId: string): Promise<boolean> {
   const rows = await db

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { assertTimeZone, DomainError } from '@taskstream/core';
-import { and, desc, eq, gt, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db, Executor, Tx } from '../../infra/db/db.ts';
 import { notificationSettings, notifications, users, webhookDeliveries } from '../../infra/db/schema.ts';
-import { type CloudEvent, ensureTraceparent } from '../../infra/events/cloud-event.ts';
+import { type CloudEvent, ensureTraceparent, type NewEvent } from '../../infra/events/cloud-event.ts';
 import { PermanentEventError, type Subscription } from '../../infra/events/event-bus.ts';
-import { consumeOnce } from '../../infra/events/inbox.ts';
+import { consumeOnceBatch } from '../../infra/events/inbox.ts';
 import { appendEvents } from '../../infra/events/outbox.ts';
 import type { Scheduler, TriggerOutcome } from '../../infra/scheduler/scheduler.ts';
 import type { ReminderDuePayload } from '../reminders/reminders.service.ts';
@@ -200,98 +200,121 @@ export class Notifier {
       topic: 'reminders',
       handle: async (event: CloudEvent) => {
         if (event.type === 'reminder.due') {
-          let outgoing = false;
-          const created = await consumeOnce(this.db, 'notifier', event.id, async (tx) => {
-            outgoing = await this.record(tx, event);
-          });
-          if (created) this.outboxWritten();
-          if (outgoing) this.outbound.kick();
+          await this.recordDue([event]);
         } else if (event.type === 'notification.snoozed') {
           await this.armSnooze(event);
         }
       },
+      // A busy second's reminders in one transaction: one inbox claim, one account lookup, one insert each
+      // for notifications and deliveries, one outbox append. Snoozes only arm jobs from current state, so
+      // handling them after the batch's reminders changes nothing.
+      handleBatch: async (events: readonly CloudEvent[]) => {
+        await this.recordDue(events.filter((e) => e.type === 'reminder.due'));
+        for (const event of events) if (event.type === 'notification.snoozed') await this.armSnooze(event);
+      },
     };
   }
 
-  /** Stores the notification; true when webhook or email deliveries were queued. */
-  private async record(tx: Tx, event: CloudEvent): Promise<boolean> {
-    const payload = event.data?.payload;
-    if (!isReminderDuePayload(payload))
-      throw new PermanentEventError('reminder.due without a usable payload');
-    const userId = event.data.user_id;
+  /** `reminder.due` events → notifications, exactly once each (inbox), then live push and outbound kick. */
+  private async recordDue(events: readonly CloudEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    let outgoing = false;
+    const fresh = await consumeOnceBatch(this.db, 'notifier', events, async (tx, todo) => {
+      outgoing = await this.record(tx, todo);
+    });
+    if (fresh.length > 0) this.outboxWritten();
+    if (outgoing) this.outbound.kick();
+  }
+
+  /** Stores the events' notifications; true when webhook or email deliveries were queued. */
+  private async record(tx: Tx, events: readonly CloudEvent[]): Promise<boolean> {
+    const due = events.map((event) => {
+      const payload = event.data?.payload;
+      if (!isReminderDuePayload(payload))
+        throw new PermanentEventError('reminder.due without a usable payload');
+      return { event, payload, userId: event.data.user_id };
+    });
     const now = this.clock.now();
-    // one round trip for the account and its (optional) settings row
-    const [found] = await tx
-      .select({ email: users.email, settings: notificationSettings })
+    // one round trip for the accounts and their (optional) settings rows
+    const found = await tx
+      .select({ id: users.id, email: users.email, settings: notificationSettings })
       .from(users)
       .leftJoin(notificationSettings, eq(notificationSettings.userId, users.id))
-      .where(eq(users.id, userId))
-      .limit(1);
-    if (!found) return false; // the account is gone
-    const settings = toSettingsDto(found.settings ?? undefined);
-    const user = { email: found.email };
-    const webhookOn = settings.webhook_enabled && settings.webhook_url !== null;
-    const emailTo = settings.email ?? user.email;
-    const emailOn = settings.email_enabled && this.opts.emailAvailable;
-    const delivery: Record<string, DeliveryState> = {
-      in_app: settings.in_app ? 'delivered' : 'off',
-      webhook: webhookOn ? 'pending' : 'off',
-      email: emailOn ? 'pending' : 'off',
-    };
-    const [row] = await tx
+      .where(inArray(users.id, [...new Set(due.map((d) => d.userId))]));
+    const accounts = new Map(found.map((f) => [f.id, f]));
+    const plans = due.flatMap((d) => {
+      const account = accounts.get(d.userId);
+      if (!account) return []; // the account is gone
+      const settings = toSettingsDto(account.settings ?? undefined);
+      const webhookOn = settings.webhook_enabled && settings.webhook_url !== null;
+      const emailOn = settings.email_enabled && this.opts.emailAvailable;
+      const delivery: Record<string, DeliveryState> = {
+        in_app: settings.in_app ? 'delivered' : 'off',
+        webhook: webhookOn ? 'pending' : 'off',
+        email: emailOn ? 'pending' : 'off',
+      };
+      return [{ ...d, settings, webhookOn, emailOn, emailTo: settings.email ?? account.email, delivery }];
+    });
+    if (plans.length === 0) return false;
+    const inserted = await tx
       .insert(notifications)
-      .values({
-        userId,
-        taskId: payload.task_id,
-        reminderId: payload.reminder_id,
-        kind: 'reminder',
-        title: payload.task.title,
-        body: dueText(payload.task),
-        data: {
-          task: payload.task,
-          fire_at: payload.fire_at,
-          fired_at: payload.fired_at,
-          spec: payload.spec,
-        },
-        dedupeKey: `reminder.due:${event.id}`,
-        delivery,
-        createdAt: now,
-      })
+      .values(
+        plans.map(({ event, payload, userId, delivery }) => ({
+          userId,
+          taskId: payload.task_id,
+          reminderId: payload.reminder_id,
+          kind: 'reminder' as const,
+          title: payload.task.title,
+          body: dueText(payload.task),
+          data: {
+            task: payload.task,
+            fire_at: payload.fire_at,
+            fired_at: payload.fired_at,
+            spec: payload.spec,
+          },
+          dedupeKey: `reminder.due:${event.id}`,
+          delivery,
+          createdAt: now,
+        })),
+      )
       .onConflictDoNothing({ target: notifications.dedupeKey })
       .returning();
-    if (!row) return false;
+    const byKey = new Map(inserted.map((row) => [row.dedupeKey, row]));
     const outgoing: (typeof webhookDeliveries.$inferInsert)[] = [];
-    if (webhookOn && settings.webhook_url)
-      outgoing.push({
-        userId,
-        notificationId: row.id,
-        eventId: event.id,
-        url: settings.webhook_url,
-        nextAttemptAt: now,
-      });
-    if (emailOn)
-      outgoing.push({
-        userId,
-        notificationId: row.id,
-        eventId: event.id,
-        url: `mailto:${emailTo}`,
-        nextAttemptAt: now,
-      });
-    if (outgoing.length > 0) await tx.insert(webhookDeliveries).values(outgoing).onConflictDoNothing();
-    // the outbox append goes last: it holds the log's ordering lock until commit
-    const ctx = { at: now, traceparent: ensureTraceparent(event.traceparent), source: 'taskstream/notifier' };
-    if (settings.in_app) {
-      const pushed: NotificationCreatedPayload = { notification: toNotificationDto(row), resurfaced: false };
-      await appendEvents(tx, ctx, [
-        {
+    const pushes: NewEvent<NotificationCreatedPayload>[] = [];
+    for (const plan of plans) {
+      const row = byKey.get(`reminder.due:${plan.event.id}`);
+      if (!row) continue;
+      if (plan.webhookOn && plan.settings.webhook_url)
+        outgoing.push({
+          userId: plan.userId,
+          notificationId: row.id,
+          eventId: plan.event.id,
+          url: plan.settings.webhook_url,
+          nextAttemptAt: now,
+        });
+      if (plan.emailOn)
+        outgoing.push({
+          userId: plan.userId,
+          notificationId: row.id,
+          eventId: plan.event.id,
+          url: `mailto:${plan.emailTo}`,
+          nextAttemptAt: now,
+        });
+      if (plan.settings.in_app)
+        pushes.push({
           topic: 'task-updates',
           type: 'notification.created',
-          userId,
-          subject: payload.task_id,
-          payload: pushed,
-        },
-      ]);
+          userId: plan.userId,
+          subject: plan.payload.task_id,
+          payload: { notification: toNotificationDto(row), resurfaced: false },
+          traceparent: ensureTraceparent(plan.event.traceparent),
+        });
     }
+    if (outgoing.length > 0) await tx.insert(webhookDeliveries).values(outgoing).onConflictDoNothing();
+    // one append for the batch; each push keeps the trace of the reminder that caused it
+    const ctx = { at: now, traceparent: ensureTraceparent(undefined), source: 'taskstream/notifier' };
+    await appendEvents(tx, ctx, pushes);
     return outgoing.length > 0;
   }
 

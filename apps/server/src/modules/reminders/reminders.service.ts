@@ -157,12 +157,18 @@ export class RemindersService {
    * `since`: rows cancelled at or after this instant get their job deleted.
    */
   async armTask(taskId: string, since: Date): Promise<void> {
+    await this.armTasks([taskId], since);
+  }
+
+  /** `armTask` for several tasks with one query; `since` is the earliest of their events' times. */
+  async armTasks(taskIds: readonly string[], since: Date): Promise<void> {
+    if (taskIds.length === 0) return;
     const rows = await this.db
       .select({ id: reminders.id, status: reminders.status, fireAt: reminders.fireAt })
       .from(reminders)
       .where(
         and(
-          eq(reminders.taskId, taskId),
+          inArray(reminders.taskId, [...new Set(taskIds)]),
           sql`(${reminders.status} = 'scheduled' or (${reminders.status} = 'cancelled' and ${gte(reminders.updatedAt, since)}))`,
         ),
       );
@@ -186,6 +192,13 @@ export class RemindersService {
       handle: async (event: CloudEvent) => {
         if (!event.subject) return;
         await this.armTask(event.subject, new Date(event.time));
+      },
+      // Several events, one query: arming reads current state, so order and repeats do not matter, and
+      // the earliest event time as `since` only cancels (idempotently) a few more disarmed jobs.
+      handleBatch: async (events: readonly CloudEvent[]) => {
+        const taskIds = events.flatMap((e) => (e.subject ? [e.subject] : []));
+        const since = Math.min(...events.map((e) => new Date(e.time).getTime()));
+        await this.armTasks(taskIds, new Date(since));
       },
     };
   }
