@@ -5,6 +5,7 @@
  *
  * Options: --users N --tasks N (per user) --duration S (per measurement) --warmup S --concurrency N
  *          --reuse (keep an already seeded ts_bench) --explain (EXPLAIN ANALYZE each captured query)
+ *          --post-only (PostgreSQL POST throughput alone, no read measurements)
  *          --no-pglite --no-postgres --admin-url postgres://… (server to create ts_bench on)
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -82,6 +83,7 @@ interface Settings {
   concurrency: number;
   reuse: boolean;
   explain: boolean;
+  postOnly: boolean;
   adminUrl: string;
 }
 
@@ -96,6 +98,7 @@ export async function benchSearch(opts: BenchOptions = {}): Promise<SearchBenchR
     concurrency: Math.floor(numberOption(opts, 'concurrency', 50)),
     reuse: flagOption(opts, 'reuse'),
     explain: flagOption(opts, 'explain'),
+    postOnly: flagOption(opts, 'post-only'),
     adminUrl: stringOption(opts, 'admin-url', 'postgres://postgres@127.0.0.1:5432/postgres'),
   };
   const report: SearchBenchReport = {};
@@ -112,6 +115,8 @@ async function benchPostgres(s: Settings) {
   url.pathname = `/${benchDb}`;
   const dbUrl = url.toString();
   const users = await preparePostgres(s, dbUrl);
+  if (s.postOnly)
+    return { users: s.users, tasksPerUser: s.tasks, reads: [], post: await postThroughput(s, dbUrl, users) };
 
   // 1. capture the SQL each request runs, on a separate small app whose Drizzle logs
   const recorder = new SqlRecorder();
@@ -161,9 +166,50 @@ async function benchPostgres(s: Settings) {
         });
       }
     }
+  } finally {
+    await app.close();
+  }
+  return { users: s.users, tasksPerUser: s.tasks, reads, post: await postThroughput(s, dbUrl, users) };
+}
+
+/**
+ * POST /api/v1/tasks at `concurrency` clients on a fresh app (every role, embedded bus, pool of 60), so the
+ * consumers' work after each commit shares the process exactly as in production's embedded shape.
+ */
+async function postThroughput(s: Settings, dbUrl: string, users: SeededUser[]): Promise<LatencySummary> {
+  const config = testConfig({ databaseUrl: dbUrl, dbPoolSize: 60 });
+  const app = await buildApp(config, await createInfra(config));
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  try {
     log(`PostgreSQL API: POST /tasks at ${s.concurrency} clients`);
     const post = await httpLoad(s, baseUrl, postSpecs(users), s.concurrency);
-    return { users: s.users, tasksPerUser: s.tasks, reads, post };
+    log(
+      `  load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    // the throughput only counts if the consumers keep up: report how long they need to drain afterwards
+    const drainMs = await withClient(dbUrl, async (c) => {
+      const t0 = performance.now();
+      const head = Number(
+        (await c.query("select coalesce(max(seq), 0) as h from outbox where topic = 'task-events'")).rows[0]
+          .h,
+      );
+      for (;;) {
+        const r = await c.query(
+          `select coalesce(min(position), 0) as p from consumer_offsets where consumer like '%@task-events'`,
+        );
+        if (Number(r.rows[0].p) >= head) return performance.now() - t0;
+        if (performance.now() - t0 > 60_000) return Number.POSITIVE_INFINITY;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    });
+    log(
+      Number.isFinite(drainMs)
+        ? `  task-events consumers caught up ${(drainMs / 1000).toFixed(2)} s after the load ended`
+        : '  task-events consumers had not caught up 60 s after the load ended',
+    );
+    return post;
   } finally {
     await app.close();
     await cleanupPosts(dbUrl);
@@ -461,11 +507,12 @@ function printReport(report: SearchBenchReport, s: Settings): void {
   const window = `${s.durationMs / 1000} s per measurement after ${s.warmupMs / 1000} s warm-up; times in ms`;
   const pgr = report.postgres;
   if (pgr) {
-    printTable(
-      `PostgreSQL 15, ${pgr.users} users × ${pgr.tasksPerUser} tasks (${window})`,
-      readHeaders,
-      readRows(pgr.reads, true),
-    );
+    if (pgr.reads.length > 0)
+      printTable(
+        `PostgreSQL 15, ${pgr.users} users × ${pgr.tasksPerUser} tasks (${window})`,
+        readHeaders,
+        readRows(pgr.reads, true),
+      );
     const p = pgr.post;
     printTable(
       `POST /api/v1/tasks on PostgreSQL at ${s.concurrency} clients`,
