@@ -291,6 +291,8 @@ async function cleanupPosts(dbUrl: string): Promise<void> {
   await withClient(dbUrl, async (c) => {
     await c.query(`delete from tasks where title like 'Bench post %'`);
     await c.query('delete from outbox');
+    // without this the next run's first (raw SQL) phase scans the dead rows and GIN pending entries
+    await c.query('vacuum analyze');
   });
 }
 

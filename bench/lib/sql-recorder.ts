@@ -3,7 +3,6 @@
  * statement with the driver alone and compare.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'drizzle-orm/logger';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -12,6 +11,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { Database, Db } from '../../apps/server/src/infra/db/db.ts';
 import { migrationsFolder } from '../../apps/server/src/infra/db/db.ts';
+import { pgliteExtensions } from '../../apps/server/src/infra/db/pglite.db.ts';
 import * as schema from '../../apps/server/src/infra/db/schema.ts';
 
 export interface CapturedQuery {
@@ -59,11 +59,11 @@ export function recordingPostgres(url: string, recorder: SqlRecorder): Database 
 }
 
 /**
- * In-memory PGlite with pg_trgm, like the embedded adapter, but logging through `recorder` and exposing the
+ * In-memory PGlite with the embedded adapter's extensions, but logging through `recorder` and exposing the
  * client so the same statements can be timed on it directly.
  */
 export function recordingPglite(recorder: SqlRecorder): { database: Database; client: PGlite } {
-  const client = new PGlite({ extensions: { pg_trgm } });
+  const client = new PGlite({ extensions: pgliteExtensions });
   const db = drizzlePglite(client, { schema, logger: recorder }) as unknown as Db;
   const database: Database = {
     kind: 'pglite',

@@ -12,9 +12,12 @@ import * as schema from './schema.ts';
  * Embedded PostgreSQL (WASM). `dataDir` undefined means in memory (tests).
  * drizzle-kit's own migrate loads no extensions, so migrations are applied here with pg_trgm and btree_gin loaded.
  */
+/** Extensions the migrations need (pg_trgm for fuzzy search, btree_gin for the per-user search index). */
+export const pgliteExtensions = { pg_trgm, btree_gin };
+
 export function createPgliteDatabase(dataDir: string | undefined): Database {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm, btree_gin } });
+  const client = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: pgliteExtensions });
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     kind: 'pglite',
