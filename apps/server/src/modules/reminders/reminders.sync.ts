@@ -40,8 +40,14 @@ function reminderInputsChanged(before: TaskRow, after: TaskRow): boolean {
  * - a spec removed from the task: its row is `cancelled`.
  * The scheduler is armed afterwards, from the committed rows (see ReminderScheduling).
  */
-export async function syncTaskReminders(tx: Executor, task: TaskRow, now: Date): Promise<void> {
-  const rows = await tx.select().from(reminders).where(eq(reminders.taskId, task.id));
+export async function syncTaskReminders(
+  tx: Executor,
+  task: TaskRow,
+  now: Date,
+  opts: { isNew?: boolean } = {},
+): Promise<void> {
+  // a task created in this transaction has no reminder rows yet: skip the lookup on the create path
+  const rows = opts.isNew ? [] : await tx.select().from(reminders).where(eq(reminders.taskId, task.id));
   const active = task.status === 'open' && task.deletedAt === null;
   const due = task.dueAt ? { at: task.dueAt, tz: task.dueTz ?? 'UTC', allDay: task.dueAllDay } : null;
   const free = new Map<string, ReminderRow[]>();
@@ -99,7 +105,7 @@ function desiredStatus(
 /** The write hook that keeps reminders in step with every task write. */
 export const reminderWriteHook: TaskWriteHook = async (tx: Tx, { type, before, after, at }) => {
   if (type === 'task.updated' && before && !reminderInputsChanged(before, after)) return;
-  await syncTaskReminders(tx, after, at);
+  await syncTaskReminders(tx, after, at, { isNew: type === 'task.created' });
 };
 
 /**
