@@ -28,6 +28,7 @@ import { tokensRoutes } from './modules/tokens/tokens.routes.ts';
 import { authenticatePlugin } from './plugins/authenticate.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { healthRoutes } from './plugins/health.ts';
+import { inputGuardPlugin } from './plugins/input-guard.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 
 export const webRoot = new URL('../../web/public', import.meta.url).pathname;
@@ -55,6 +56,7 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandlerPlugin);
+  await app.register(inputGuardPlugin);
   // before any route, so upgrade requests to non-WebSocket routes are refused cleanly
   if (config.roles.has('realtime'))
     await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });

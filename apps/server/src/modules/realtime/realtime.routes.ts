@@ -8,6 +8,7 @@ import type { Db } from '../../infra/db/db.ts';
 import { outbox } from '../../infra/db/schema.ts';
 import type { CloudEvent } from '../../infra/events/cloud-event.ts';
 import { currentUser } from '../../plugins/authenticate.ts';
+import { findInputProblems } from '../../plugins/input-guard.ts';
 import type { RealtimeGateway, StreamConnection } from './realtime.gateway.ts';
 
 export interface RealtimeRoutesOptions {
@@ -118,13 +119,19 @@ export async function realtimeRoutes(app: FastifyInstance, opts: RealtimeRoutesO
     } catch {
       value = undefined;
     }
+    // the same guard as HTTP requests: a message is answered, never stored, but it must not crash anything
+    const problems = findInputProblems(value, 'message');
     const parsed = clientMessage.safeParse(value);
-    if (!parsed.success) {
+    if (problems.length > 0 || !parsed.success) {
       gateway.send(
         conn,
         JSON.stringify({
           type: 'error',
-          error: { code: 'VALIDATION_FAILED', message: 'Expected a JSON message such as {"type":"ping"}' },
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: 'Expected a JSON message such as {"type":"ping"}',
+            ...(problems.length > 0 ? { details: problems } : {}),
+          },
         }),
       );
       return;
