@@ -62,8 +62,58 @@ describe('quick add', () => {
     expect(after).toBe(before);
   });
 
+  it('ignore: text the user made plain again stays in the title, on parse and on create alike', async () => {
+    const text = '  Read The 5th Wave on the 5th at 9am';
+    const start = text.indexOf('on the 5th');
+    const ignore = [{ start, end: start + 'on the 5th'.length }];
+    const plain = (await post('/parse', { text })).json();
+    expect(plain.due).toMatchObject({ date: '2027-04-05', time: '09:00' });
+    const parsed = await post('/parse', { text, ignore });
+    expect(parsed.statusCode).toBe(200);
+    expect(parsed.json()).toMatchObject({ title: 'Read The 5th Wave on the 5th', due: { time: '09:00' } });
+    expect(parsed.json().spans).toEqual([{ start: text.indexOf('at 9am'), end: text.length, kind: 'time' }]);
+    const created = await post('/tasks/quick', { text, ignore });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ title: 'Read The 5th Wave on the 5th', parse: parsed.json() });
+    const all = await post('/tasks/quick', { text: 'Pay rent tomorrow p1', ignore: [{ start: 9, end: 20 }] });
+    expect(all.json()).toMatchObject({ title: 'Pay rent tomorrow p1', due: null, priority: 'none' });
+  });
+
+  it('rejects bad ignore ranges with a 400 naming the field', async () => {
+    const bad = async (ignore: unknown, field: string) => {
+      for (const url of ['/parse', '/tasks/quick']) {
+        const res = await post(url, { text: 'Call mom tomorrow', ignore });
+        expect(res.statusCode, `${url} ${JSON.stringify(ignore)}`).toBe(400);
+        expect(res.json().error.code).toBe('VALIDATION_FAILED');
+        expect(res.json().error.details.map((d: { path: string }) => d.path)).toContain(field);
+      }
+    };
+    await bad([{ start: 3, end: 3 }], 'body.ignore.0.end');
+    await bad(
+      [
+        { start: 0, end: 2 },
+        { start: 5, end: 18 },
+      ],
+      'body.ignore.1.end',
+    );
+    await bad([{ start: -1, end: 2 }], 'body.ignore.0.start');
+    await bad([{ start: 1.5, end: 2 }], 'body.ignore.0.start');
+    await bad([{ start: 1 }], 'body.ignore.0.end');
+    await bad([{ start: 1, end: 2, kind: 'date' }], 'body.ignore.0');
+    await bad('0-4', 'body.ignore');
+    await bad(
+      Array.from({ length: 51 }, () => ({ start: 0, end: 1 })),
+      'body.ignore',
+    );
+    const tasks = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/tasks?limit=200', headers: u.headers })
+    ).json();
+    expect(tasks.items.some((x: { title: string }) => x.title === 'Call mom')).toBe(false);
+  });
+
   it('rejects bad input with 400', async () => {
     expect((await post('/tasks/quick', { text: '' })).statusCode).toBe(400);
+    expect((await post('/tasks/quick', { text: '   ' })).statusCode).toBe(400);
     expect((await post('/parse', { text: 'x', tz: 'Not/AZone' })).statusCode).toBe(400);
     expect((await post('/parse', {})).statusCode).toBe(400);
   });

@@ -11,4 +11,8 @@ export type {
   SpanKind as QuickAddSpanKind,
 } from './quick-add.ts';
 export { parseQuickAdd } from './quick-add.ts';
-export type { DatePhrase, ParseOptions as QuickAddOptions } from './types.ts';
+export type {
+  DatePhrase,
+  IgnoreRange as QuickAddIgnoreRange,
+  ParseOptions as QuickAddOptions,
+} from './types.ts';

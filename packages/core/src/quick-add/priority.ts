@@ -50,8 +50,8 @@ function priorityAt(s: Scan, i: number): { p: Priority; end: number } | null {
   if (a === undefined) return null;
   const kind = s.toks[i]!.kind;
   // todo.txt: "(A) Call mom" at the start of the line; A is the highest.
-  if (i === 0 && a === '(' && s.toks[2]?.text === ')' && s.toks[2].start === s.toks[0]!.end + 1) {
-    const letter = s.toks[1]?.text ?? '';
+  if (i === 0 && a === '(' && w(s, 2) === ')' && s.toks[2]!.start === s.toks[0]!.end + 1) {
+    const letter = w(s, 1) === undefined ? '' : s.toks[1]!.text;
     if (/^[A-Z]$/.test(letter)) {
       const p: Priority =
         letter === 'A' ? 'urgent' : letter === 'B' ? 'high' : letter === 'C' ? 'medium' : 'low';

@@ -6,7 +6,7 @@ import { parseReminders, type Reminder, type ReminderHit, resolveReminders } fro
 import { consume, type Scan, type Span, w } from './scan.ts';
 import { parseAtTags, parseHashTags, parseList } from './tags.ts';
 import { matchTime, type TimeHit } from './times.ts';
-import { tokenize } from './tokens.ts';
+import { markIgnored, tokenize } from './tokens.ts';
 import type { ParseOptions } from './types.ts';
 import { utcStamp, wallNow } from './zone.ts';
 
@@ -43,14 +43,26 @@ export interface QuickAddResult {
 }
 
 /** Separator before a description: " // " (or a trailing " //"). */
-const DESCRIPTION_SEP = /(^|\s)\/\/(\s|$)/;
+const DESCRIPTION_SEP = /(^|\s)\/\/(?=\s|$)/g;
+
+/** Where the description separator's "//" starts, skipping one the user marked as plain text; -1 if none. */
+function descriptionSep(text: string, opts: ParseOptions): number {
+  const ignore = Array.isArray(opts.ignore) ? opts.ignore : [];
+  for (const m of text.matchAll(DESCRIPTION_SEP)) {
+    const at = m.index + m[1]!.length;
+    if (!ignore.some((r) => r !== null && typeof r === 'object' && r.start < at + 2 && r.end > at)) return at;
+  }
+  return -1;
+}
 
 export function newScan(text: string, opts: ParseOptions, to: number, phrase: boolean): Scan {
   const now = wallNow(opts.now, opts.timeZone);
   const toks = tokenize(text, 0, to);
+  markIgnored(toks, opts.ignore);
   return {
     toks,
-    used: toks.map(() => false),
+    // Ignored tokens start out "used", so every parser passes them by; buildTitle keeps them.
+    used: toks.map((t) => t.ignored === true),
     spans: [],
     today: now.today,
     nowMin: now.minute,
@@ -183,10 +195,10 @@ const EDGE_PUNCT = new Set([',', ';', ':', '-', '\u2013', '\u2014', '/', '|', '&
 export function buildTitle(s: Scan): string {
   const parts: { text: string; punct: boolean; start: number; end: number }[] = [];
   for (let i = 0; i < s.toks.length; i++) {
-    if (s.used[i]) continue;
     const t = s.toks[i]!;
+    if (s.used[i] && t.ignored !== true) continue;
     parts.push({
-      text: t.kind === 'quoted' || t.kind === 'qlist' ? (t.inner ?? '') : t.text,
+      text: (t.kind === 'quoted' || t.kind === 'qlist') && t.ignored !== true ? (t.inner ?? '') : t.text,
       punct: t.kind === 'punct',
       start: t.start,
       end: t.end,
@@ -238,11 +250,11 @@ export function parseQuickAdd(text: string, opts: ParseOptions): QuickAddResult 
 }
 
 function parseUnsafe(text: string, opts: ParseOptions): QuickAddResult {
-  const sep = DESCRIPTION_SEP.exec(text);
-  const headEnd = sep ? sep.index + sep[1]!.length : text.length;
+  const sepAt = descriptionSep(text, opts);
+  const headEnd = sepAt >= 0 ? sepAt : text.length;
   const s = newScan(text, opts, headEnd, false);
   let description: string | undefined;
-  if (sep) {
+  if (sepAt >= 0) {
     description = text.slice(headEnd + 2).trim();
     s.spans.push({ start: headEnd, end: text.length, kind: 'description' });
   }

@@ -56,7 +56,8 @@ export function consume(s: Scan, from: number, to: number, kind: SpanKind): void
   s.spans.push({ start: s.toks[from]!.start, end: s.toks[to - 1]!.end, kind });
 }
 
-/** Raw lower-cased text of token i, consumed or not (for looking at context). */
+/** Raw lower-cased text of token i, consumed or not (for looking at context); nothing for text the user ignored. */
 export function raw(s: Scan, i: number): string | undefined {
-  return s.toks[i]?.low;
+  const t = s.toks[i];
+  return t === undefined || t.ignored === true ? undefined : t.low;
 }

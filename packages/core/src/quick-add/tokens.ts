@@ -26,6 +26,8 @@ export interface Token {
   end: number;
   /** Inner text of a quoted token. */
   inner?: string;
+  /** The user marked this text as plain title (quick-add `ignore` ranges): no parser reads it, not even as context. */
+  ignored?: true;
 }
 
 const OPEN_QUOTES = '"\u201c\u201e';
@@ -148,4 +150,18 @@ export function tokenize(src: string, from = 0, to = src.length): Token[] {
     i = j;
   }
   return out;
+}
+
+/** Flags every token overlapping one of the `[start, end)` ranges as ignored. Out-of-range or empty ranges are skipped. */
+export function markIgnored(
+  toks: Token[],
+  ranges: readonly { start: number; end: number }[] | undefined,
+): void {
+  if (!Array.isArray(ranges) || ranges.length === 0) return;
+  for (const r of ranges) {
+    if (r === null || typeof r !== 'object') continue;
+    const { start, end } = r;
+    if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) continue;
+    for (const t of toks) if (t.start < end && t.end > start) t.ignored = true;
+  }
 }

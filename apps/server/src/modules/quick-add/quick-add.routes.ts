@@ -11,12 +11,44 @@ import { writeContext } from '../tasks/tasks.routes.ts';
 import { type CreateTaskBody, createTaskBody } from '../tasks/tasks.schemas.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
 
+const MAX_IGNORE_RANGES = 50;
+
+const ignoreRange = z
+  .object({ start: z.number().int().min(0), end: z.number().int().min(1) })
+  .strict()
+  .describe('A `[start, end)` range of UTF-16 offsets into `text`');
+
+// The text is not trimmed: `ignore` offsets refer to it exactly as the client sent it.
 const quickBody = z
   .object({
-    text: z.string().trim().min(1).max(2000),
+    text: z
+      .string()
+      .max(2000)
+      .refine((t) => t.trim() !== '', 'must not be blank'),
     tz: z.string().min(1).max(64).optional().describe("IANA zone the text is read in; default the user's"),
+    ignore: z
+      .array(ignoreRange)
+      .max(MAX_IGNORE_RANGES)
+      .optional()
+      .describe(
+        'Parts of `text` the user made plain title text again: nothing overlapping them is recognised',
+      ),
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => {
+    body.ignore?.forEach((r, k) => {
+      if (r.end <= r.start)
+        ctx.addIssue({ code: 'custom', path: ['ignore', k, 'end'], message: 'must be greater than start' });
+      else if (r.end > body.text.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ignore', k, 'end'],
+          message: `must not exceed the text length (${body.text.length})`,
+        });
+    });
+  });
+
+type QuickBody = z.infer<typeof quickBody>;
 
 /** Finds the user's list by name (case-insensitive), creating it when the text names a new one. */
 async function listIdByName(db: Db, userId: string, name: string): Promise<string> {
@@ -37,7 +69,7 @@ async function listIdByName(db: Db, userId: string, name: string): Promise<strin
 /** Turns a parse into the body of `POST /tasks`, so quick add goes through the same validation. */
 export function taskBodyFromParse(parse: QuickAddResult, text: string): Omit<CreateTaskBody, 'list_id'> {
   return {
-    title: (parse.title || text).slice(0, 500),
+    title: (parse.title || text.trim()).slice(0, 500),
     ...(parse.description ? { description: parse.description } : {}),
     ...(parse.priority ? { priority: parse.priority } : {}),
     tags: parse.tags,
@@ -63,15 +95,19 @@ export async function quickAddRoutes(
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.addHook('preHandler', app.requireUser);
 
-  const parse = (text: string, tz: string | undefined, userTz: string) =>
-    parseQuickAdd(text, { now: opts.clock.now(), timeZone: assertTimeZone(tz ?? userTz, 'body.tz') });
+  const parse = (body: QuickBody, userTz: string) =>
+    parseQuickAdd(body.text, {
+      now: opts.clock.now(),
+      timeZone: assertTimeZone(body.tz ?? userTz, 'body.tz'),
+      ...(body.ignore ? { ignore: body.ignore } : {}),
+    });
 
   r.post(
     '/tasks/quick',
     { schema: { tags: ['tasks'], summary: 'Create a task from natural-language text', body: quickBody } },
     async (req, reply) => {
       const user = currentUser(req);
-      const parsed = parse(req.body.text, req.body.tz, user.timeZone);
+      const parsed = parse(req.body, user.timeZone);
       const candidate = taskBodyFromParse(parsed, req.body.text);
       const body = createTaskBody.parse({
         ...candidate,
@@ -87,6 +123,6 @@ export async function quickAddRoutes(
     {
       schema: { tags: ['tasks'], summary: 'Parse quick-add text without creating anything', body: quickBody },
     },
-    async (req) => parse(req.body.text, req.body.tz, currentUser(req).timeZone),
+    async (req) => parse(req.body, currentUser(req).timeZone),
   );
 }
