@@ -18,31 +18,56 @@ const snap = (text: string) => parseSnapshot(text);
 const rows = (...seqs: number[]) => seqs.map((seq) => ({ seq }));
 
 describe('SeqHorizon (the reader side of a lock-free outbox)', () => {
-  it('hands out the contiguous prefix and stops at a gap while a transaction that may fill it runs', () => {
+  it('hands out the contiguous prefix, stops at a gap, and lets a late commit fill it', () => {
     const h = new SeqHorizon(0);
     expect(h.advance(rows(1, 2, 4), snap('101:105:101')).map((r) => r.seq)).toEqual([1, 2]);
     expect(h.position).toBe(2);
     expect(h.waiting).toBe(true);
-    // 101 still running (in xip): still waiting, even though other transactions came and went
+    expect(h.boundWanted).toBe(true);
+    h.setBound(106n);
+    // 101 still running: still waiting, even though other transactions came and went
     expect(h.advance(rows(4, 5), snap('101:110:101,107')).map((r) => r.seq)).toEqual([]);
+    expect(h.boundWanted).toBe(false);
     // seq 3 committed: the gap filled by itself
     expect(h.advance(rows(3, 4, 5), snap('107:110:107')).map((r) => r.seq)).toEqual([3, 4, 5]);
     expect(h.waiting).toBe(false);
   });
 
-  it('passes a gap once every transaction running when it was seen has ended (a rollback)', () => {
+  it('never trusts xip alone: a writer whose xid is at or above xmax is running but not listed (issue 8)', () => {
+    // R (xid 100) took seq 12 and committed; T (xid 101) took seq 11 first and is still committing.
+    // latestCompletedXid = 100, so the snapshot reads 101:101: with an empty xip although T runs.
     const h = new SeqHorizon(10);
-    expect(h.advance(rows(12), snap('52:60:52,55'))).toEqual([]);
-    // 52 ended; 55 still runs; 58 started later and cannot hold seq 11: it does not count
-    expect(h.advance(rows(12), snap('55:62:55,58'))).toEqual([]);
-    expect(h.advance(rows(12, 13), snap('58:63:58')).map((r) => r.seq)).toEqual([12, 13]);
+    expect(h.advance(rows(12), snap('101:101:'))).toEqual([]);
+    expect(h.boundWanted).toBe(true);
+    h.setBound(102n);
+    // T is listed now and still runs: the gap holds
+    expect(h.advance(rows(12), snap('101:103:101'))).toEqual([]);
+    // T committed: seq 11 is there, both go out in order
+    expect(h.advance(rows(11, 12), snap('103:103:')).map((r) => r.seq)).toEqual([11, 12]);
+  });
+
+  it('passes a gap once no transaction older than the bound runs (a rollback)', () => {
+    const h = new SeqHorizon(10);
+    expect(h.advance(rows(12, 13), snap('52:60:52,55'))).toEqual([]);
+    h.setBound(61n);
+    // 52 ended; 55 still runs
+    expect(h.advance(rows(12, 13), snap('55:62:55,58'))).toEqual([]);
+    // 58 started before the bound was taken: it might hold seq 11 too
+    expect(h.advance(rows(12, 13), snap('58:63:58'))).toEqual([]);
+    // nothing below 61 runs any more (63 started after the bound): seq 11 can never appear
+    expect(h.advance(rows(12, 13), snap('63:64:63')).map((r) => r.seq)).toEqual([12, 13]);
     expect(h.position).toBe(13);
   });
 
-  it('passes a gap at once when nothing was running (PGlite: one connection)', () => {
+  it('asks for a new bound for a gap above the rows its bound covers', () => {
     const h = new SeqHorizon(0);
-    expect(h.advance(rows(3, 7), snap('9:9:')).map((r) => r.seq)).toEqual([3, 7]);
-    expect(h.position).toBe(7);
+    expect(h.advance(rows(2), snap('9:9:'))).toEqual([]);
+    h.setBound(9n);
+    // seq 1 rolled back; the read now also sees seq 5 above a new gap that the bound (below 2) can't cover
+    expect(h.advance(rows(2, 5), snap('10:10:')).map((r) => r.seq)).toEqual([2]);
+    expect(h.boundWanted).toBe(true);
+    h.setBound(10n);
+    expect(h.advance(rows(5), snap('11:11:')).map((r) => r.seq)).toEqual([5]);
   });
 });
 

@@ -5,7 +5,7 @@ import type { Db } from '../db/db.ts';
 import { kv, outbox } from '../db/schema.ts';
 import type { CloudEvent } from './cloud-event.ts';
 import type { EventBus, EventLogger, Subscription } from './event-bus.ts';
-import { readOutboxTail, SeqHorizon } from './log-horizon.ts';
+import { readOutboxTail, SeqHorizon, takeXidBound } from './log-horizon.ts';
 
 export interface DaprEventBusOptions {
   /** e.g. http://127.0.0.1:3500 (DAPR_HTTP_PORT) */
@@ -227,6 +227,7 @@ export class DaprEventBus implements EventBus {
         const tail = rows.filter((r) => r.seq > from);
         // with a full page of older rows, newer ones wait, so that each user's rows still go out in order
         const fresh = older.length < this.opts.batchSize ? this.horizon.advance(tail, snapshot) : [];
+        if (this.horizon.boundWanted) this.horizon.setBound(await takeXidBound(this.db));
         const pending = [...older, ...fresh.filter((r) => r.unpublished)];
         if (pending.length > 0) {
           const { published, failed } = await this.publishBatch(pending);

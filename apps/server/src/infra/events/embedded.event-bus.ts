@@ -4,7 +4,7 @@ import { consumerOffsets, outbox } from '../db/schema.ts';
 import type { CloudEvent } from './cloud-event.ts';
 import { eventLogger, recordDeadLetter, runHandler } from './dispatch.ts';
 import type { EventBus, EventLogger, Subscription } from './event-bus.ts';
-import { readOutboxTail, SeqHorizon } from './log-horizon.ts';
+import { readOutboxTail, SeqHorizon, takeXidBound } from './log-horizon.ts';
 
 export interface EmbeddedEventBusOptions {
   /** outbox rows read per query */
@@ -241,6 +241,7 @@ class OutboxLog {
     // a full page means more rows wait behind it: read again next time even without a new signal
     if (rows.length < this.batchSize) this.readSince = Math.max(this.readSince, signals);
     const safe = this.horizon.advance(rows, snapshot);
+    if (this.horizon.boundWanted) this.horizon.setBound(await takeXidBound(this.db));
     this.onGap(this.horizon.waiting);
     if (safe.length === 0) return;
     this.rows.push(...safe);

@@ -11,18 +11,21 @@ import type { CloudEvent } from './cloud-event.ts';
  * and pass it only once it is provably permanent (a rollback, a deleted row, a sequence value lost in a
  * crash). The proof, with two facts from the writer (`appendEvents`):
  *   (a) the writing transaction has its xid *before* it takes a seq (it calls `pg_current_xact_id()` first);
- *   (b) the sequence hands out increasing values (default CACHE 1).
- * A reader reads `seq > position` at snapshot S and sees row r visible but seq g < r missing. Row r's
- * transaction committed before S; by (b) g was handed out before r, so before S, to a transaction T that
- * by (a) already had an xid then: T's xid < xmax(S). Either T was running at S — then its xid is in
- * xip(S) — or it had ended before S, and since g is not visible, T rolled back or g was deleted. So every
- * seq missing below r can only still appear if some xid of xip(S) is still running. We remember xip(S)
- * and drop each xid once a later snapshot shows it ended (below that snapshot's xmin, or below its xmax
- * and not in its xip); when none is left, the gap is permanent and the reader passes it.
+ *   (b) the sequence hands out increasing values (default CACHE 1), and xids are assigned in increasing order.
+ * A read at snapshot S returns visible rows up to seq M. Every seq g < M was handed out before S (by (b):
+ * before M was, and M's row committed before S), to a transaction T that by (a) had its xid by then. The
+ * reader then takes a fresh xid Y in a transaction of its own, after S, so xid(T) < Y. Once a later snapshot
+ * S2 has xmin(S2) >= Y, no transaction with an xid below Y is running, so T has ended: had it committed,
+ * g would be visible in S2; if g is still missing, it never will be, and the reader passes the gap.
  *
- * On PGlite (one connection) no other transaction can be running while the reader's statement runs, so
- * xip(S) is empty and a gap is passed at once. On PostgreSQL the common gap is a write still committing;
- * its row appears a moment later and fills the gap without any waiting on xids.
+ * Why not S's own xid list: `xip(S)` only lists running xids below `xmax(S)`, and xmax is one past the
+ * latest *completed* xid, not the next xid to be assigned. A writer that took its xid after the committed
+ * row's writer took its own, but its seq before it, is running yet absent from xip(S). Trusting xip(S)
+ * passed such gaps while the writer was still committing, and its event was skipped for good (issue 8).
+ *
+ * The common gap on PostgreSQL is a write still committing: its row appears a moment later and fills the
+ * gap without any bound. The bound (one tiny transaction) is only taken when a read stops at a gap that the
+ * current bound does not cover. On PGlite (one connection) gaps come only from rollbacks.
  */
 
 /** A snapshot as `pg_current_snapshot()::text` prints it: `xmin:xmax:xip1,xip2,…`. */
@@ -42,19 +45,30 @@ export function parseSnapshot(text: string): XidSnapshot {
   };
 }
 
-/** Whether transaction `xid` (which existed when an earlier snapshot was taken) has ended as of `snap`. */
-function endedIn(xid: bigint, snap: XidSnapshot): boolean {
-  return xid < snap.xmin || (xid < snap.xmax && !snap.xip.has(xid));
+/**
+ * A fresh transaction id, greater than that of every transaction that had one when this was called. Runs as
+ * its own (committed) transaction, so it must not be called inside one; it writes no row and asks for no
+ * durable commit.
+ */
+export async function takeXidBound(db: Db): Promise<bigint> {
+  const result = (await db.execute(sql`select pg_current_xact_id()::text as xid`)) as unknown as {
+    rows: { xid: string }[];
+  };
+  return BigInt(result.rows[0]!.xid);
 }
 
 /**
  * The reader's side of the proof above: a position such that every seq at or below it is either visible
  * or can never appear. Feed it each read of `seq > position` (all topics: a topic filter would make other
- * topics' rows look like gaps) with the snapshot the read used.
+ * topics' rows look like gaps) with the snapshot the read used; when `boundWanted` is set afterwards, take
+ * an xid with {@link takeXidBound} and hand it to `setBound` before the next read.
  */
 export class SeqHorizon {
-  /** the pending gap: every missing seq <= upTo can only still appear while one of `running` runs */
-  private gap: { upTo: number; running: bigint[] } | undefined;
+  /** every seq below `below` was handed out to a transaction with an xid below `xid` */
+  private bound: { below: number; xid: bigint } | undefined;
+  /** the highest visible seq of the read that stopped at a gap no bound covers */
+  private wanted: number | undefined;
+  private stopped = false;
 
   constructor(private pos: number) {}
 
@@ -64,7 +78,19 @@ export class SeqHorizon {
 
   /** whether the last `advance` stopped at a gap that still waits on running transactions */
   get waiting(): boolean {
-    return this.gap !== undefined;
+    return this.stopped;
+  }
+
+  /** whether the last `advance` stopped at a gap that needs an xid bound taken after its read */
+  get boundWanted(): boolean {
+    return this.wanted !== undefined;
+  }
+
+  /** `xid` from {@link takeXidBound}, taken after the read that asked for it returned */
+  setBound(xid: bigint): void {
+    if (this.wanted === undefined) return;
+    this.bound = { below: this.wanted, xid };
+    this.wanted = undefined;
   }
 
   /**
@@ -73,29 +99,27 @@ export class SeqHorizon {
    */
   advance<T extends { seq: number }>(rows: readonly T[], snap: XidSnapshot): T[] {
     const safe: T[] = [];
+    this.stopped = false;
+    this.wanted = undefined;
     for (const row of rows) {
       if (row.seq <= this.pos) continue;
-      if (row.seq > this.pos + 1 && !this.passGap(row.seq - 1, snap)) break;
+      if (row.seq > this.pos + 1 && !this.passGap(row.seq, snap)) {
+        this.stopped = true;
+        // only seqs below a row this read saw are known to be handed out before it: bound up to the last one
+        if (!this.bound || this.bound.below < row.seq) this.wanted = rows[rows.length - 1]!.seq;
+        break;
+      }
       safe.push(row);
       this.pos = row.seq;
     }
-    if (this.gap && this.gap.upTo <= this.pos) this.gap = undefined;
+    if (this.bound && this.bound.below <= this.pos) this.bound = undefined;
     return safe;
   }
 
-  /** Seqs (position, upTo] are missing at `snap`, and a row above upTo is visible. Can they be passed? */
-  private passGap(upTo: number, snap: XidSnapshot): boolean {
-    // An earlier record covering the whole range keeps its (shrinking) set; otherwise this snapshot's xip
-    // is a valid set for the range: every seq below a visible row was handed out before `snap`.
-    const running =
-      this.gap && this.gap.upTo >= upTo
-        ? this.gap.running.filter((xid) => !endedIn(xid, snap))
-        : [...snap.xip];
-    if (running.length > 0) {
-      this.gap = { upTo: this.gap && this.gap.upTo >= upTo ? this.gap.upTo : upTo, running };
-      return false;
-    }
-    this.pos = upTo;
+  /** Seqs (position, next) are missing at `snap`, and `next` is visible. Can they be passed? */
+  private passGap(next: number, snap: XidSnapshot): boolean {
+    if (!this.bound || this.bound.below < next || snap.xmin < this.bound.xid) return false;
+    this.pos = next - 1;
     return true;
   }
 }
