@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -30,8 +28,8 @@ import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { healthRoutes } from './plugins/health.ts';
 import { inputGuardPlugin } from './plugins/input-guard.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
-
-export const webRoot = new URL('../../web/public', import.meta.url).pathname;
+import { webAppPlugin } from './plugins/web-app.ts';
+import { htmlCsp, securityHeadersPlugin } from './plugins/security-headers.ts';
 
 export interface AppServices {
   tasks: TasksService;
@@ -57,6 +55,7 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandlerPlugin);
   await app.register(inputGuardPlugin);
+  await app.register(securityHeadersPlugin, { baseUrl: config.baseUrl });
   // before any route, so upgrade requests to non-WebSocket routes are refused cleanly
   if (config.roles.has('realtime'))
     await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
@@ -97,7 +96,7 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
       },
       { prefix: '/api/v1' },
     );
-    if (existsSync(webRoot)) await app.register(fastifyStatic, { root: webRoot, wildcard: false });
+    await app.register(webAppPlugin, { setHeaders: htmlCsp(config.baseUrl) });
   }
 
   // ---- event roles: each registers only its own subscriptions and routes (issue 3) ----
