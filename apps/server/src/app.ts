@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -28,8 +30,9 @@ import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { healthRoutes } from './plugins/health.ts';
 import { inputGuardPlugin } from './plugins/input-guard.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
-import { webAppPlugin } from './plugins/web-app.ts';
 import { htmlCsp, securityHeadersPlugin } from './plugins/security-headers.ts';
+
+export const webRoot = new URL('../../web/public', import.meta.url).pathname;
 
 export interface AppServices {
   tasks: TasksService;
@@ -96,7 +99,12 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
       },
       { prefix: '/api/v1' },
     );
-    await app.register(webAppPlugin, { setHeaders: htmlCsp(config.baseUrl) });
+    if (existsSync(webRoot))
+      await app.register(fastifyStatic, {
+        root: webRoot,
+        wildcard: false,
+        setHeaders: htmlCsp(config.baseUrl),
+      });
   }
 
   // ---- event roles: each registers only its own subscriptions and routes (issue 3) ----
