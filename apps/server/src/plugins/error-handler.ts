@@ -2,11 +2,38 @@ import { DomainError, type ErrorCode, errorCatalog } from '@taskstream/core';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ZodError } from 'zod';
+import { ZodError, z } from 'zod';
 
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: unknown };
-}
+const errorCodes = Object.keys(errorCatalog) as [ErrorCode, ...ErrorCode[]];
+
+/** The one error shape of every route; also the `Error` component of the OpenAPI document. */
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z
+        .enum(errorCodes)
+        .describe('Stable code from the error catalog: branch on this, not on the message'),
+      message: z.string().describe('For people; may change'),
+      details: z
+        .unknown()
+        .optional()
+        .describe('For VALIDATION_FAILED: `[{path, message}]`, one entry per field that was wrong'),
+    }),
+  })
+  .meta({
+    id: 'Error',
+    description: 'An error',
+    examples: [
+      {
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: 'The request is not valid',
+          details: [{ path: 'body.title', message: 'Too small: expected string to have >=1 characters' }],
+        },
+      },
+    ],
+  });
+export type ErrorBody = z.output<typeof errorBody>;
 
 export function sendError(reply: FastifyReply, code: ErrorCode, message?: string, details?: unknown) {
   const body: ErrorBody = { error: { code, message: message ?? errorCatalog[code].message } };

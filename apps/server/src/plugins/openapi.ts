@@ -4,6 +4,33 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
+type TransformObject = typeof jsonSchemaTransformObject;
+type OpenApiObject = ReturnType<TransformObject>;
+
+/**
+ * Every registered zod schema becomes both an input and an output component (`TaskInput`, `Task`);
+ * keep only those the document references, so the generated client has no unused types.
+ */
+const referencedComponentsOnly: TransformObject = (document) => {
+  const doc = jsonSchemaTransformObject(document) as OpenApiObject & {
+    components?: { schemas?: Record<string, unknown> };
+  };
+  const schemas = doc.components?.schemas;
+  if (!schemas) return doc;
+  const kept = new Set<string>();
+  const visit = (value: unknown) => {
+    for (const [, name] of JSON.stringify(value).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      if (name && !kept.has(name)) {
+        kept.add(name);
+        visit(schemas[name]);
+      }
+    }
+  };
+  visit({ ...doc, components: { ...doc.components, schemas: {} } });
+  doc.components!.schemas = Object.fromEntries(Object.entries(schemas).filter(([name]) => kept.has(name)));
+  return doc;
+};
+
 /**
  * OpenAPI 3.1 generated from the same zod schemas that validate requests and serialise responses; UI at
  * /api/docs, JSON at /api/docs/json. `npm run gen:api` turns it into the web app's typed client
@@ -40,7 +67,7 @@ export const openapiPlugin = fp(
         security: [{ bearer: [] }, { cookie: [] }],
       },
       transform: jsonSchemaTransform,
-      transformObject: jsonSchemaTransformObject,
+      transformObject: referencedComponentsOnly,
     });
     await app.register(swaggerUi, { routePrefix: '/api/docs' });
   },

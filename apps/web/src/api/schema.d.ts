@@ -79,98 +79,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List, search, filter and sort tasks */
-        get: {
-            parameters: {
-                query?: {
-                    q?: string;
-                    filter?: string;
-                    status?: "open" | "completed" | "trash" | "all";
-                    /** @description one priority or a comma list */
-                    priority?: string;
-                    /** @description repeatable */
-                    tag?: string | string[];
-                    tag_mode?: "any" | "all";
-                    list_id?: string;
-                    due_before?: string;
-                    due_after?: string;
-                    overdue?: "true" | "false";
-                    has_due?: "true" | "false";
-                    /** @description comma list of created, due, priority, status, title, updated; prefix - for descending */
-                    sort?: string;
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** List, search, filter and sort tasks (cursor-paginated) */
+        get: operations["listTasks"];
         put?: never;
         /** Create a task */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title: string;
-                        description?: string;
-                        /** Format: uuid */
-                        list_id?: string;
-                        /** @enum {string} */
-                        priority?: "none" | "low" | "medium" | "high" | "urgent";
-                        tags?: string[];
-                        due?: {
-                            /** @description ISO 8601 instant, or a local date / date-time read in `tz` */
-                            at: string;
-                            /** @description IANA time zone; default the user's */
-                            tz?: string;
-                            all_day?: boolean;
-                        } | null;
-                        recurrence?: {
-                            /** @description RFC 5545 RRULE without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO,FR */
-                            rrule: string;
-                            /**
-                             * @description due (default): next after the due date; completion: next after the completion time
-                             * @enum {string}
-                             */
-                            mode?: "due" | "completion";
-                        } | null;
-                        reminders?: ({
-                            /** @description ISO 8601 duration before due, e.g. PT15M, PT1H, P1D */
-                            before: string;
-                        } | {
-                            /** @description ISO 8601 date-time */
-                            at: string;
-                        })[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["createTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -185,107 +98,15 @@ export interface paths {
             cookie?: never;
         };
         /** Get a task */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getTask"];
         put?: never;
         post?: never;
-        /** Move a task to the trash */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Move a task to the trash (restorable) */
+        delete: operations["deleteTask"];
         options?: never;
         head?: never;
         /** Update a task (partial; If-Match for optimistic concurrency) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title?: string;
-                        description?: string;
-                        /** Format: uuid */
-                        list_id?: string;
-                        /** @enum {string} */
-                        priority?: "none" | "low" | "medium" | "high" | "urgent";
-                        tags?: string[];
-                        due?: {
-                            /** @description ISO 8601 instant, or a local date / date-time read in `tz` */
-                            at: string;
-                            /** @description IANA time zone; default the user's */
-                            tz?: string;
-                            all_day?: boolean;
-                        } | null;
-                        recurrence?: {
-                            /** @description RFC 5545 RRULE without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO,FR */
-                            rrule: string;
-                            /**
-                             * @description due (default): next after the due date; completion: next after the completion time
-                             * @enum {string}
-                             */
-                            mode?: "due" | "completion";
-                        } | null;
-                        reminders?: ({
-                            /** @description ISO 8601 duration before due, e.g. PT15M, PT1H, P1D */
-                            before: string;
-                        } | {
-                            /** @description ISO 8601 date-time */
-                            at: string;
-                        })[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        patch: operations["updateTask"];
         trace?: never;
     };
     "/api/v1/tasks/{id}/restore": {
@@ -297,27 +118,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Restore from the trash */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Restore a task from the trash */
+        post: operations["restoreTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -333,27 +135,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Complete a task */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Complete a task (a recurring one brings its next occurrence) */
+        post: operations["completeTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -370,26 +153,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Reopen a completed task */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["reopenTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1170,7 +934,136 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /**
+         * @description A task
+         * @example {
+         *       "id": "0b6f7c1e-3c4f-4a53-9a8e-5f0f6c2d9a10",
+         *       "title": "Call the dentist",
+         *       "description": "",
+         *       "status": "open",
+         *       "priority": "high",
+         *       "tags": [
+         *         "health"
+         *       ],
+         *       "list_id": "7d1c2a4e-9b1f-4c55-8f0e-2a3b4c5d6e7f",
+         *       "due": {
+         *         "at": "2026-12-01T09:00:00.000Z",
+         *         "tz": "Europe/Paris",
+         *         "all_day": false,
+         *         "local": "2026-12-01T10:00"
+         *       },
+         *       "recurrence": null,
+         *       "reminders": [
+         *         {
+         *           "before": "PT15M"
+         *         }
+         *       ],
+         *       "series_id": null,
+         *       "occurrence": null,
+         *       "completed_at": null,
+         *       "deleted_at": null,
+         *       "created_at": "2026-11-29T18:00:00.000Z",
+         *       "updated_at": "2026-11-29T18:00:00.000Z",
+         *       "version": 1
+         *     }
+         */
+        Task: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string;
+            /** @enum {string} */
+            status: "open" | "completed";
+            /** @enum {string} */
+            priority: "none" | "low" | "medium" | "high" | "urgent";
+            tags: string[];
+            /** Format: uuid */
+            list_id: string;
+            due: {
+                /**
+                 * Format: date-time
+                 * @description UTC instant (ISO 8601)
+                 */
+                at: string;
+                /** @description IANA time zone the due date is read in */
+                tz: string;
+                all_day: boolean;
+                /** @description wall-clock due time in `tz` (a date for all-day tasks) */
+                local: string;
+            } | null;
+            recurrence: {
+                rrule: string;
+                /** @enum {string} */
+                mode: "due" | "completion";
+            } | null;
+            reminders: ({
+                /** @description ISO 8601 duration before due */
+                before: string;
+            } | {
+                /** @description UTC instant */
+                at: string;
+            })[];
+            /** @description shared by every occurrence of a recurring task */
+            series_id: string | null;
+            /** @description 1 for the first occurrence of a series */
+            occurrence: number | null;
+            completed_at: string | null;
+            /** @description set while the task is in the trash */
+            deleted_at: string | null;
+            /**
+             * Format: date-time
+             * @description UTC instant (ISO 8601)
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description UTC instant (ISO 8601)
+             */
+            updated_at: string;
+            /** @description bumped by every change; send it back in If-Match */
+            version: number;
+        };
+        /**
+         * @description A page of tasks
+         * @example {
+         *       "items": [],
+         *       "next_cursor": null
+         *     }
+         */
+        TaskPage: {
+            items: components["schemas"]["Task"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @description An error
+         * @example {
+         *       "error": {
+         *         "code": "VALIDATION_FAILED",
+         *         "message": "The request is not valid",
+         *         "details": [
+         *           {
+         *             "path": "body.title",
+         *             "message": "Too small: expected string to have >=1 characters"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        Error: {
+            error: {
+                /**
+                 * @description Stable code from the error catalog: branch on this, not on the message
+                 * @enum {string}
+                 */
+                code: "VALIDATION_FAILED" | "BAD_REQUEST" | "INVALID_FILTER" | "INVALID_RECURRENCE" | "INVALID_TIME_ZONE" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "TASK_NOT_FOUND" | "LIST_NOT_FOUND" | "TOKEN_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INBOX_NOT_DELETABLE" | "LIST_NAME_TAKEN" | "NOT_RECURRING" | "INVALID_STATE" | "VERSION_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
+                /** @description For people; may change */
+                message: string;
+                /** @description For VALIDATION_FAILED: `[{path, message}]`, one entry per field that was wrong */
+                details?: unknown;
+            };
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -1178,4 +1071,515 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    listTasks: {
+        parameters: {
+            query?: {
+                q?: string;
+                filter?: string;
+                status?: "open" | "completed" | "trash" | "all";
+                /** @description one priority or a comma list */
+                priority?: string;
+                /** @description repeatable */
+                tag?: string | string[];
+                tag_mode?: "any" | "all";
+                list_id?: string;
+                due_before?: string;
+                due_after?: string;
+                overdue?: "true" | "false";
+                has_due?: "true" | "false";
+                /** @description comma list of created, due, priority, status, title, updated; prefix - for descending */
+                sort?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tasks, in the requested order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    description?: string;
+                    /** Format: uuid */
+                    list_id?: string;
+                    /** @enum {string} */
+                    priority?: "none" | "low" | "medium" | "high" | "urgent";
+                    tags?: string[];
+                    due?: {
+                        /** @description ISO 8601 instant, or a local date / date-time read in `tz` */
+                        at: string;
+                        /** @description IANA time zone; default the user's */
+                        tz?: string;
+                        all_day?: boolean;
+                    } | null;
+                    recurrence?: {
+                        /** @description RFC 5545 RRULE without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO,FR */
+                        rrule: string;
+                        /**
+                         * @description due (default): next after the due date; completion: next after the completion time
+                         * @enum {string}
+                         */
+                        mode?: "due" | "completion";
+                    } | null;
+                    reminders?: ({
+                        /** @description ISO 8601 duration before due, e.g. PT15M, PT1H, P1D */
+                        before: string;
+                    } | {
+                        /** @description ISO 8601 date-time */
+                        at: string;
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description The created task */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description In the trash */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names an older version of the task (VERSION_MISMATCH); refetch and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    description?: string;
+                    /** Format: uuid */
+                    list_id?: string;
+                    /** @enum {string} */
+                    priority?: "none" | "low" | "medium" | "high" | "urgent";
+                    tags?: string[];
+                    due?: {
+                        /** @description ISO 8601 instant, or a local date / date-time read in `tz` */
+                        at: string;
+                        /** @description IANA time zone; default the user's */
+                        tz?: string;
+                        all_day?: boolean;
+                    } | null;
+                    recurrence?: {
+                        /** @description RFC 5545 RRULE without DTSTART, e.g. FREQ=WEEKLY;BYDAY=MO,FR */
+                        rrule: string;
+                        /**
+                         * @description due (default): next after the due date; completion: next after the completion time
+                         * @enum {string}
+                         */
+                        mode?: "due" | "completion";
+                    } | null;
+                    reminders?: ({
+                        /** @description ISO 8601 duration before due, e.g. PT15M, PT1H, P1D */
+                        before: string;
+                    } | {
+                        /** @description ISO 8601 date-time */
+                        at: string;
+                    })[];
+                };
+            };
+        };
+        responses: {
+            /** @description The task after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names an older version of the task (VERSION_MISMATCH); refetch and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    restoreTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The restored task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names an older version of the task (VERSION_MISMATCH); refetch and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    completeTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The completed task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names an older version of the task (VERSION_MISMATCH); refetch and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reopenTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reopened task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names an older version of the task (VERSION_MISMATCH); refetch and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}

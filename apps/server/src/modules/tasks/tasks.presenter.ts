@@ -1,27 +1,13 @@
-import { localDateTime, type Priority, priorityFromRank } from '@taskstream/core';
+import { localDateTime, priorityFromRank } from '@taskstream/core';
+import type { z } from 'zod';
 import type { tasks } from '../../infra/db/schema.ts';
+import { asReminderSpecs } from '../reminders/reminder-time.ts';
+import type { taskSchema } from './tasks.schemas.ts';
 
 export type TaskRow = Omit<typeof tasks.$inferSelect, 'search'>;
 
-export interface TaskDto {
-  id: string;
-  title: string;
-  description: string;
-  status: 'open' | 'completed';
-  priority: Priority;
-  tags: string[];
-  list_id: string;
-  due: { at: string; tz: string; all_day: boolean; local: string } | null;
-  recurrence: { rrule: string; mode: 'due' | 'completion' } | null;
-  reminders: unknown[];
-  series_id: string | null;
-  occurrence: number | null;
-  completed_at: string | null;
-  deleted_at: string | null;
-  created_at: string;
-  updated_at: string;
-  version: number;
-}
+/** The task as every route, event and tool shows it (its schema: `taskSchema`). */
+export type TaskDto = z.output<typeof taskSchema>;
 
 /** The one JSON shape of a task, used by every route, event and tool. */
 export function toTaskDto(row: TaskRow): TaskDto {
@@ -43,7 +29,7 @@ export function toTaskDto(row: TaskRow): TaskDto {
         }
       : null,
     recurrence: row.recurrence ? { rrule: row.recurrence, mode: row.recurrenceMode ?? 'due' } : null,
-    reminders: Array.isArray(row.reminderSpecs) ? row.reminderSpecs : [],
+    reminders: asReminderSpecs(row.reminderSpecs),
     series_id: row.seriesId,
     occurrence: row.occurrence,
     completed_at: row.completedAt?.toISOString() ?? null,

@@ -1,10 +1,17 @@
 import { DomainError } from '@taskstream/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ensureTraceparent } from '../../infra/events/cloud-event.ts';
 import { currentUser } from '../../plugins/authenticate.ts';
+import { errors, json, noContent } from '../../plugins/openapi.responses.ts';
 import { taskListFilter } from './tasks.filter.ts';
-import { createTaskBody, listTasksQuery, taskIdParams, updateTaskBody } from './tasks.schemas.ts';
+import {
+  createTaskBody,
+  listTasksQuery,
+  taskIdParams,
+  taskPage,
+  taskSchema,
+  updateTaskBody,
+} from './tasks.schemas.ts';
 import type { TasksService, WriteContext } from './tasks.service.ts';
 
 /** `If-Match: 3`, `"3"` or `W/"3"` → 3; absent → undefined; anything else is a client error. */
@@ -21,11 +28,8 @@ export function parseIfMatch(request: FastifyRequest): number | undefined {
 }
 
 export function writeContext(request: FastifyRequest): WriteContext {
-  const tp = request.headers.traceparent;
-  return {
-    user: currentUser(request),
-    traceparent: ensureTraceparent(typeof tp === 'string' ? tp : undefined),
-  };
+  // the request's trace (plugins/tracing.ts), so the consumers of the write's events continue it
+  return { user: currentUser(request), traceparent: request.traceparent };
 }
 
 export async function tasksRoutes(app: FastifyInstance, opts: { tasks: TasksService }) {
@@ -36,7 +40,15 @@ export async function tasksRoutes(app: FastifyInstance, opts: { tasks: TasksServ
 
   r.post(
     '/tasks',
-    { schema: { tags, summary: 'Create a task', body: createTaskBody } },
+    {
+      schema: {
+        tags,
+        operationId: 'createTask',
+        summary: 'Create a task',
+        body: createTaskBody,
+        response: { 201: json(taskSchema, 'The created task'), ...errors(400, 401, 404) },
+      },
+    },
     async (req, reply) => {
       const task = await tasks.create(writeContext(req), req.body);
       return reply.code(201).send(task);
@@ -45,7 +57,15 @@ export async function tasksRoutes(app: FastifyInstance, opts: { tasks: TasksServ
 
   r.get(
     '/tasks',
-    { schema: { tags, summary: 'List, search, filter and sort tasks', querystring: listTasksQuery } },
+    {
+      schema: {
+        tags,
+        operationId: 'listTasks',
+        summary: 'List, search, filter and sort tasks (cursor-paginated)',
+        querystring: listTasksQuery,
+        response: { 200: json(taskPage, 'A page of tasks, in the requested order'), ...errors(400, 401) },
+      },
+    },
     (req) => {
       const user = currentUser(req);
       // `status` counts as given only when the client sent it, not when the schema defaulted it
@@ -55,8 +75,18 @@ export async function tasksRoutes(app: FastifyInstance, opts: { tasks: TasksServ
     },
   );
 
-  r.get('/tasks/:id', { schema: { tags, summary: 'Get a task', params: taskIdParams } }, (req) =>
-    tasks.get(currentUser(req), req.params.id),
+  r.get(
+    '/tasks/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'getTask',
+        summary: 'Get a task',
+        params: taskIdParams,
+        response: { 200: json(taskSchema, 'The task'), ...errors(400, 401, 404) },
+      },
+    },
+    (req) => tasks.get(currentUser(req), req.params.id),
   );
 
   r.patch(
@@ -64,9 +94,11 @@ export async function tasksRoutes(app: FastifyInstance, opts: { tasks: TasksServ
     {
       schema: {
         tags,
+        operationId: 'updateTask',
         summary: 'Update a task (partial; If-Match for optimistic concurrency)',
         params: taskIdParams,
         body: updateTaskBody,
+        response: { 200: json(taskSchema, 'The task after the change'), ...errors(400, 401, 404, 412) },
       },
     },
     (req) => tasks.update(writeContext(req), req.params.id, req.body, parseIfMatch(req)),
@@ -74,7 +106,15 @@ export async function tasksRoutes(app: FastifyInstance, opts: { tasks: TasksServ
 
   r.delete(
     '/tasks/:id',
-    { schema: { tags, summary: 'Move a task to the trash', params: taskIdParams } },
+    {
+      schema: {
+        tags,
+        operationId: 'deleteTask',
+        summary: 'Move a task to the trash (restorable)',
+        params: taskIdParams,
+        response: { 204: noContent('In the trash'), ...errors(400, 401, 404, 412) },
+      },
+    },
     async (req, reply) => {
       await tasks.remove(writeContext(req), req.params.id, parseIfMatch(req));
       return reply.code(204).send();
@@ -83,17 +123,41 @@ export async function tasksRoutes(app: FastifyInstance, opts: { tasks: TasksServ
 
   r.post(
     '/tasks/:id/restore',
-    { schema: { tags, summary: 'Restore from the trash', params: taskIdParams } },
+    {
+      schema: {
+        tags,
+        operationId: 'restoreTask',
+        summary: 'Restore a task from the trash',
+        params: taskIdParams,
+        response: { 200: json(taskSchema, 'The restored task'), ...errors(400, 401, 404, 412) },
+      },
+    },
     (req) => tasks.restore(writeContext(req), req.params.id, parseIfMatch(req)),
   );
   r.post(
     '/tasks/:id/complete',
-    { schema: { tags, summary: 'Complete a task', params: taskIdParams } },
+    {
+      schema: {
+        tags,
+        operationId: 'completeTask',
+        summary: 'Complete a task (a recurring one brings its next occurrence)',
+        params: taskIdParams,
+        response: { 200: json(taskSchema, 'The completed task'), ...errors(400, 401, 404, 412) },
+      },
+    },
     (req) => tasks.complete(writeContext(req), req.params.id, parseIfMatch(req)),
   );
   r.post(
     '/tasks/:id/reopen',
-    { schema: { tags, summary: 'Reopen a completed task', params: taskIdParams } },
+    {
+      schema: {
+        tags,
+        operationId: 'reopenTask',
+        summary: 'Reopen a completed task',
+        params: taskIdParams,
+        response: { 200: json(taskSchema, 'The reopened task'), ...errors(400, 401, 404, 412) },
+      },
+    },
     (req) => tasks.reopen(writeContext(req), req.params.id, parseIfMatch(req)),
   );
 }

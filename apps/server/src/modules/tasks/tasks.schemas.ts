@@ -53,6 +53,79 @@ export type CreateTaskBody = z.infer<typeof createTaskBody>;
 export const updateTaskBody = createTaskBody.partial();
 export type UpdateTaskBody = z.infer<typeof updateTaskBody>;
 
+const instant = () => z.iso.datetime().describe('UTC instant (ISO 8601)');
+
+/** The one JSON shape of a task (tasks.presenter.ts builds it), in every response, event and tool. */
+export const taskSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    description: z.string(),
+    status: z.enum(['open', 'completed']),
+    priority: z.enum(priorities),
+    tags: z.array(z.string()),
+    list_id: z.uuid(),
+    due: z
+      .object({
+        at: instant(),
+        tz: z.string().describe('IANA time zone the due date is read in'),
+        all_day: z.boolean(),
+        local: z.string().describe('wall-clock due time in `tz` (a date for all-day tasks)'),
+      })
+      .nullable(),
+    recurrence: z.object({ rrule: z.string(), mode: z.enum(['due', 'completion']) }).nullable(),
+    reminders: z.array(
+      z.union([
+        z.object({ before: z.string().describe('ISO 8601 duration before due') }),
+        z.object({ at: z.string().describe('UTC instant') }),
+      ]),
+    ),
+    series_id: z.uuid().nullable().describe('shared by every occurrence of a recurring task'),
+    occurrence: z.number().int().nullable().describe('1 for the first occurrence of a series'),
+    completed_at: instant().nullable(),
+    deleted_at: instant().nullable().describe('set while the task is in the trash'),
+    created_at: instant(),
+    updated_at: instant(),
+    version: z.number().int().describe('bumped by every change; send it back in If-Match'),
+  })
+  .meta({
+    id: 'Task',
+    description: 'A task',
+    examples: [
+      {
+        id: '0b6f7c1e-3c4f-4a53-9a8e-5f0f6c2d9a10',
+        title: 'Call the dentist',
+        description: '',
+        status: 'open',
+        priority: 'high',
+        tags: ['health'],
+        list_id: '7d1c2a4e-9b1f-4c55-8f0e-2a3b4c5d6e7f',
+        due: {
+          at: '2026-12-01T09:00:00.000Z',
+          tz: 'Europe/Paris',
+          all_day: false,
+          local: '2026-12-01T10:00',
+        },
+        recurrence: null,
+        reminders: [{ before: 'PT15M' }],
+        series_id: null,
+        occurrence: null,
+        completed_at: null,
+        deleted_at: null,
+        created_at: '2026-11-29T18:00:00.000Z',
+        updated_at: '2026-11-29T18:00:00.000Z',
+        version: 1,
+      },
+    ],
+  });
+
+/** A page of tasks; pass `next_cursor` back as `cursor` for the next page (null on the last one). */
+export const taskPage = z.object({ items: z.array(taskSchema), next_cursor: z.string().nullable() }).meta({
+  id: 'TaskPage',
+  description: 'A page of tasks',
+  examples: [{ items: [], next_cursor: null }],
+});
+
 export const sortKeys = ['created', 'due', 'priority', 'status', 'title', 'updated'] as const;
 export type SortKey = (typeof sortKeys)[number];
 
