@@ -7,6 +7,7 @@ import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db } from '../../infra/db/db.ts';
 import { lists, tasks } from '../../infra/db/schema.ts';
 import { currentUser } from '../../plugins/authenticate.ts';
+import { errors, json, noContent } from '../../plugins/openapi.responses.ts';
 import { ensureInbox } from './lists.repository.ts';
 
 const listParams = z.object({ id: z.uuid({ message: 'must be a list id (uuid)' }) });
@@ -23,8 +24,35 @@ const updateListBody = z
   })
   .strict();
 
+const listSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    position: z.number().int(),
+    is_inbox: z.boolean().describe('every user has one Inbox; it cannot be renamed or deleted'),
+    open_count: z.number().int().describe('open tasks in the list (trash excluded)'),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+  })
+  .meta({
+    id: 'List',
+    description: 'A list of tasks',
+    examples: [
+      {
+        id: '7d1c2a4e-9b1f-4c55-8f0e-2a3b4c5d6e7f',
+        name: 'Inbox',
+        position: 0,
+        is_inbox: true,
+        open_count: 3,
+        created_at: '2026-11-29T18:00:00.000Z',
+        updated_at: '2026-11-29T18:00:00.000Z',
+      },
+    ],
+  });
+const listCollection = z.object({ items: z.array(listSchema) });
+
 type ListRow = typeof lists.$inferSelect;
-const toListDto = (l: ListRow, open = 0) => ({
+const toListDto = (l: ListRow, open = 0): z.output<typeof listSchema> => ({
   id: l.id,
   name: l.name,
   position: l.position,
@@ -57,7 +85,14 @@ export async function listsRoutes(app: FastifyInstance, opts: { db: Db; clock: C
 
   r.get(
     '/lists',
-    { schema: { tags, summary: "The user's lists, Inbox first, with open task counts" } },
+    {
+      schema: {
+        tags,
+        operationId: 'listLists',
+        summary: "The user's lists, Inbox first, with open task counts",
+        response: { 200: json(listCollection, 'Every list of the user'), ...errors(401) },
+      },
+    },
     async (req) => {
       const user = currentUser(req);
       await ensureInbox(db, user.id);
@@ -76,7 +111,15 @@ export async function listsRoutes(app: FastifyInstance, opts: { db: Db; clock: C
 
   r.post(
     '/lists',
-    { schema: { tags, summary: 'Create a list', body: createListBody } },
+    {
+      schema: {
+        tags,
+        operationId: 'createList',
+        summary: 'Create a list',
+        body: createListBody,
+        response: { 201: json(listSchema, 'The created list'), ...errors(400, 401, 409) },
+      },
+    },
     async (req, reply) => {
       const user = currentUser(req);
       try {
@@ -94,7 +137,16 @@ export async function listsRoutes(app: FastifyInstance, opts: { db: Db; clock: C
 
   r.patch(
     '/lists/:id',
-    { schema: { tags, summary: 'Rename or move a list', params: listParams, body: updateListBody } },
+    {
+      schema: {
+        tags,
+        operationId: 'updateList',
+        summary: 'Rename or move a list',
+        params: listParams,
+        body: updateListBody,
+        response: { 200: json(listSchema, 'The list after the change'), ...errors(400, 401, 404, 409) },
+      },
+    },
     async (req) => {
       const user = currentUser(req);
       const list = await owned(user.id, req.params.id);
@@ -117,7 +169,15 @@ export async function listsRoutes(app: FastifyInstance, opts: { db: Db; clock: C
 
   r.delete(
     '/lists/:id',
-    { schema: { tags, summary: 'Delete a list; its tasks move to the Inbox', params: listParams } },
+    {
+      schema: {
+        tags,
+        operationId: 'deleteList',
+        summary: 'Delete a list; its tasks move to the Inbox',
+        params: listParams,
+        response: { 204: noContent('Deleted'), ...errors(400, 401, 404, 409) },
+      },
+    },
     async (req, reply) => {
       const user = currentUser(req);
       const list = await owned(user.id, req.params.id);

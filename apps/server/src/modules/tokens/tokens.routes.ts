@@ -8,9 +8,46 @@ import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db } from '../../infra/db/db.ts';
 import { apiTokens } from '../../infra/db/schema.ts';
 import { currentUser, hashToken, tokenPrefix } from '../../plugins/authenticate.ts';
+import { errors, json, noContent } from '../../plugins/openapi.responses.ts';
 
 const createTokenBody = z.object({ name: z.string().trim().min(1).max(100) }).strict();
 const tokenParams = z.object({ id: z.uuid({ message: 'must be a token id (uuid)' }) });
+
+const createdToken = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    token: z
+      .string()
+      .describe('the secret (`tsk_…`): shown only in this response; send it as a bearer token'),
+    created_at: z.iso.datetime(),
+  })
+  .meta({
+    id: 'CreatedToken',
+    description: 'A new personal access token, with its secret',
+    examples: [
+      {
+        id: '5a0e8b7c-1d2e-4f3a-9b8c-7d6e5f4a3b2c',
+        name: 'laptop script',
+        token: 'tsk_3q2Y…',
+        created_at: '2026-11-29T18:00:00.000Z',
+      },
+    ],
+  });
+
+const tokenList = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.uuid(),
+        name: z.string(),
+        prefix: z.string().describe('the first characters of the secret, to tell tokens apart'),
+        created_at: z.iso.datetime(),
+        last_used_at: z.iso.datetime().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: 'TokenList', description: 'Personal access tokens, without their secret' });
 
 /** Personal access tokens for scripts and MCP clients: shown once, stored as a sha256 hash. */
 export async function tokensRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
@@ -21,7 +58,15 @@ export async function tokensRoutes(app: FastifyInstance, opts: { db: Db; clock: 
 
   r.post(
     '/tokens',
-    { schema: { tags, summary: 'Create a personal access token (shown once)', body: createTokenBody } },
+    {
+      schema: {
+        tags,
+        operationId: 'createToken',
+        summary: 'Create a personal access token (shown once)',
+        body: createTokenBody,
+        response: { 201: json(createdToken, 'The token, with its secret'), ...errors(400, 401) },
+      },
+    },
     async (req, reply) => {
       const user = currentUser(req);
       const token = `${tokenPrefix}${randomBytes(32).toString('base64url')}`;
@@ -41,27 +86,46 @@ export async function tokensRoutes(app: FastifyInstance, opts: { db: Db; clock: 
     },
   );
 
-  r.get('/tokens', { schema: { tags, summary: 'List tokens (without their secret)' } }, async (req) => {
-    const user = currentUser(req);
-    const rows = await db
-      .select()
-      .from(apiTokens)
-      .where(eq(apiTokens.userId, user.id))
-      .orderBy(desc(apiTokens.createdAt));
-    return {
-      items: rows.map((t) => ({
-        id: t.id,
-        name: t.name,
-        prefix: t.prefix,
-        created_at: t.createdAt.toISOString(),
-        last_used_at: t.lastUsedAt?.toISOString() ?? null,
-      })),
-    };
-  });
+  r.get(
+    '/tokens',
+    {
+      schema: {
+        tags,
+        operationId: 'listTokens',
+        summary: 'List tokens (without their secret)',
+        response: { 200: json(tokenList, 'Newest first'), ...errors(401) },
+      },
+    },
+    async (req) => {
+      const user = currentUser(req);
+      const rows = await db
+        .select()
+        .from(apiTokens)
+        .where(eq(apiTokens.userId, user.id))
+        .orderBy(desc(apiTokens.createdAt));
+      return {
+        items: rows.map((t) => ({
+          id: t.id,
+          name: t.name,
+          prefix: t.prefix,
+          created_at: t.createdAt.toISOString(),
+          last_used_at: t.lastUsedAt?.toISOString() ?? null,
+        })),
+      };
+    },
+  );
 
   r.delete(
     '/tokens/:id',
-    { schema: { tags, summary: 'Revoke a token', params: tokenParams } },
+    {
+      schema: {
+        tags,
+        operationId: 'deleteToken',
+        summary: 'Revoke a token',
+        params: tokenParams,
+        response: { 204: noContent('Revoked'), ...errors(400, 401, 404) },
+      },
+    },
     async (req, reply) => {
       const user = currentUser(req);
       const deleted = await db
