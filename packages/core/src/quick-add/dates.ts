@@ -5,6 +5,7 @@ import {
   compactDuration,
   MONTHS,
   ordinal,
+  typoName,
   type Unit,
   unit,
   WEEKDAYS,
@@ -128,14 +129,26 @@ function offset(s: Scan, n: number, u: Unit, end: number): DateHit | null {
   return { end, day: addUnits(s.today, n, u) };
 }
 
+/**
+ * A misspelt name at token i ("thursdy", "septmber"): only in lower case or after a cue ("on Frday"), so a
+ * capitalised name one letter away ("Frida Kahlo") stays a title.
+ */
+function typoAt(s: Scan, i: number, kind: 'month' | 'weekday', cued: boolean): number | undefined {
+  const hit = typoName(w(s, i));
+  if (hit === null || hit.kind !== kind) return undefined;
+  const prev = raw(s, i - 1);
+  const cue = cued || (prev !== undefined && CUES.has(prev) && prev !== 'the' && prev !== 'and');
+  return cue || s.toks[i]!.text === s.toks[i]!.low ? hit.value : undefined;
+}
+
 /** Weekday (1-7) at token i, honouring the rule that "sun"/"sat" need a cue before them. */
 function weekdayAt(s: Scan, i: number, cued: boolean): number | null {
   const a = w(s, i);
   if (a === undefined) return null;
-  const wd = WEEKDAYS.get(a);
+  const tok = s.toks[i]!;
+  const wd = WEEKDAYS.get(a) ?? typoAt(s, i, 'weekday', cued);
   if (wd === undefined) return null;
   const after = s.toks[i + 1];
-  const tok = s.toks[i]!;
   // "Friday Night Lights", "Sunday Times": a capitalised weekday inside a capitalised name is a title.
   if (
     !cued &&
@@ -150,8 +163,11 @@ function weekdayAt(s: Scan, i: number, cued: boolean): number | null {
   ) {
     return null;
   }
+  const prevWord = raw(s, i - 1);
+  // "the Sunday paper", "a Friday night dinner": a weekday after an article describes a noun.
+  if (!cued && !s.phrase && (prevWord === 'the' || prevWord === 'a' || prevWord === 'an')) return null;
   if (AMBIGUOUS_WEEKDAYS.has(a) && !cued && !s.phrase) {
-    const prev = raw(s, i - 1);
+    const prev = prevWord;
     // "sat"/"sun"/"wed" need a cue ("on sat") unless they end the line or come with a time ("mon 9am"):
     // "Enjoy the sun" and "sat down" stay titles.
     const next = s.toks[i + 1];
@@ -159,7 +175,10 @@ function weekdayAt(s: Scan, i: number, cued: boolean): number | null {
     const timed = next !== undefined && /^\d{1,2}(?::\d{2})?(?:am|pm)$|^\d{1,2}:\d{2}$|^at$/.test(next.low);
     const isSun = a === 'sun' || a === 'sat';
     const cue = prev !== undefined && CUES.has(prev) && prev !== 'the' && prev !== 'and';
-    if (!cue && !((endsHere || timed) && i > 0 && !(isSun && !timed))) {
+    // At the start of the line ("Sat 9am car wash", "Mon: prep slides") a time or a colon must follow:
+    // "Sat nav repair" and "Wed invitations" stay titles.
+    const leading = i === 0 && (timed || (next !== undefined && next.text === ':'));
+    if (!cue && !leading && !((endsHere || timed) && i > 0 && !(isSun && !timed))) {
       return null;
     }
   }
@@ -171,7 +190,7 @@ function monthDay(s: Scan, i: number): DateHit | null {
   const a = w(s, i);
   if (a === undefined) return null;
   if (a === 'the') return monthDayAfterThe(s, i + 1);
-  const mon = MONTHS.get(a.endsWith('.') ? a.slice(0, -1) : a);
+  const mon = MONTHS.get(a.endsWith('.') ? a.slice(0, -1) : a) ?? typoAt(s, i, 'month', false);
   if (mon !== undefined) {
     // "Jan. 27": the abbreviation's dot is a separate token.
     const k = w(s, i + 1) === '.' && s.toks[i + 1]!.start === s.toks[i]!.end ? i + 1 : i;
@@ -222,6 +241,64 @@ const DMY = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$/;
 const DM = /^(\d{1,2})\/(\d{1,2})$/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
 const SIGNED = /^([+-])(\d{1,4})([a-z]*)$/;
+const DOTTED_DM = /^(\d{1,2})\.(\d{1,2})$/;
+const MONTH_YEAR = /^(\d{1,2})\/(\d{4})$/;
+
+/** Words before a dotted number that make it a version, a section or a time, never a day.month. */
+const NOT_BEFORE_DOTTED = new Set([
+  'at',
+  '@',
+  'to',
+  'v',
+  'version',
+  'ver',
+  'release',
+  'build',
+  'ubuntu',
+  'chapter',
+  'ch',
+  'section',
+  'page',
+  'psalm',
+  'verse',
+  'rev',
+  'patch',
+  'node',
+  'python',
+  'ios',
+  'android',
+]);
+
+/** A dotted number after "version", "release:", "to" …: a version or a section, not a date ("Release: 2.4.11"). */
+function versionContext(s: Scan, i: number): boolean {
+  let k = i - 1;
+  if (raw(s, k) === ':') k--;
+  const prev = raw(s, k);
+  return prev !== undefined && NOT_BEFORE_DOTTED.has(prev);
+}
+
+/**
+ * "03.04", "15.06.", "on 5.3": day.month without a year (dots are day-first, as in German and most of Europe).
+ * A decimal ("1.5 liters", "12.50") or a version ("22.04") must stay a number, so the month needs two digits
+ * or a trailing dot or a cue before it, and the phrase must end there (or go on with a time).
+ */
+function dottedDayMonth(s: Scan, i: number, d: number, mo: string): DateHit | null {
+  const month = Number(mo);
+  if (month < 1 || month > 12 || d < 1 || d > 31) return null;
+  const dot =
+    s.toks[i + 1]?.text === '.' && s.toks[i + 1]!.start === s.toks[i]!.end && s.used[i + 1] !== true;
+  const prev = raw(s, i - 1);
+  if (!s.phrase && versionContext(s, i)) return null;
+  const cued = prev !== undefined && CUES.has(prev) && prev !== 'the' && prev !== 'and';
+  if (!s.phrase && !cued && !dot && mo.length < 2) return null;
+  const after = dot ? i + 2 : i + 1;
+  const next = s.toks[after];
+  const ends =
+    next === undefined || next.kind === 'punct' || s.used[after] === true || /^(?:at|@|\d)/.test(next.low);
+  if (!s.phrase && !ends) return null;
+  const v = nextYearDay(s.today, month, d);
+  return v === null ? null : { end: after, day: v };
+}
 
 /** Numeric dates in one token: 2027-01-27, 27/1, 27/1/2028, 27.01.2028, 1/27 (when day/month cannot be). */
 function numeric(s: Scan, i: number): DateHit | null {
@@ -233,6 +310,7 @@ function numeric(s: Scan, i: number): DateHit | null {
     return v === null ? null : { end: i + 1, day: v };
   }
   m = DMY.exec(a);
+  if (m && m[2] === '.' && !s.phrase && versionContext(s, i)) return null;
   if (m) {
     let y = Number(m[4]);
     if (m[4]!.length === 2) y += 2000;
@@ -263,6 +341,13 @@ function numeric(s: Scan, i: number): DateHit | null {
     const v = nextYearDay(s.today, mo, d);
     return v === null ? null : { end: i + 1, day: v };
   }
+  m = DOTTED_DM.exec(a);
+  if (m) return dottedDayMonth(s, i, Number(m[1]), m[2]!);
+  m = MONTH_YEAR.exec(a);
+  if (m) {
+    const v = validDay(Number(m[2]), Number(m[1]), 1);
+    return v === null ? null : { end: i + 1, day: v };
+  }
   m = SIGNED.exec(a);
   if (m) {
     // Taskwarrior-style "+3d", "+2w"; a negative offset ("-7d", "-7 days") only in a date phrase (filters).
@@ -270,9 +355,13 @@ function numeric(s: Scan, i: number): DateHit | null {
     const sign = m[1] === '-' ? -1 : 1;
     const n = Number(m[2]);
     if (m[3] === '') {
+      // "+2 days 3 hours" (a negative offset got this far only in a date phrase)
       const u = unit(w(s, i + 1));
-      if (u === null || !s.phrase) return null;
-      return offset(s, sign * n, u, i + 2);
+      if (u === null) return null;
+      const t: Span3 = { months: 0, days: 0, minutes: 0, u, end: i + 2 };
+      addAmount(t, n, u);
+      moreAmounts(s, t);
+      return shift(s, t, sign, t.end);
     }
     const cd = compactDuration(`${m[2]}${m[3]}`);
     const u = unit(m[3]);
@@ -347,14 +436,88 @@ const NOT_AFTER_BARE_AMOUNT = new Set([
   'ago',
 ]);
 
+/** A sum of amounts ("2 days 3 hours", "2d 4h 10min", "1 hour and 15 minutes", "2.5 hours"), split by kind. */
+interface Span3 {
+  months: number;
+  days: number;
+  minutes: number;
+  /** the first amount's unit (a bare "3 weeks" is a date, a bare "5 minutes" is not) */
+  u: Unit;
+  end: number;
+}
+
+function addAmount(t: Span3, n: number, u: Unit): void {
+  if (u === 'minute') t.minutes += n;
+  else if (u === 'hour') t.minutes += 60 * n;
+  else if (u === 'day') t.days += n;
+  else if (u === 'week') t.days += 7 * n;
+  else if (u === 'month') t.months += n;
+  else if (u === 'quarter') t.months += 3 * n;
+  else t.months += 12 * n;
+}
+
+/** "2.5 hours", "1.5 days": a decimal amount of a unit no longer than a week, in minutes. */
+function decimalAmount(s: Scan, i: number): { minutes: number; u: Unit; end: number } | null {
+  const a = w(s, i);
+  if (a === undefined || !/^\d{1,3}\.\d{1,2}$/.test(a)) return null;
+  const u = unit(w(s, i + 1));
+  const per = u === 'minute' ? 1 : u === 'hour' ? 60 : u === 'day' ? 1440 : u === 'week' ? 10080 : 0;
+  return per === 0 ? null : { minutes: Math.round(Number(a) * per), u: u!, end: i + 2 };
+}
+
+function amounts(s: Scan, i: number, allowArticle: boolean): Span3 | null {
+  const dec = decimalAmount(s, i);
+  const first = dec ? null : amount(s, i, allowArticle);
+  if (!dec && !first) return null;
+  const t: Span3 = {
+    months: 0,
+    days: 0,
+    minutes: dec?.minutes ?? 0,
+    u: (dec ?? first)!.u,
+    end: (dec ?? first)!.end,
+  };
+  if (first) addAmount(t, first.n, first.u);
+  moreAmounts(s, t);
+  return t;
+}
+
+/** Extends a sum with the amounts that follow it ("… 3 hours", "… and 15 minutes"). */
+function moreAmounts(s: Scan, t: Span3): void {
+  for (let guard = 0; guard < 6; guard++) {
+    let j = t.end;
+    if (w(s, j) === 'and' || w(s, j) === ',') j++;
+    if (!/^\d/.test(w(s, j) ?? '')) break;
+    const more = amount(s, j, false);
+    if (!more) break;
+    addAmount(t, more.n, more.u);
+    t.end = more.end;
+  }
+}
+
+/** Shifts a base day (and time, or now when the amounts are sub-day only) by a sum of amounts. */
+function shift(s: Scan, t: Span3, sign: number, end: number, base?: DateHit): DateHit | null {
+  if (Math.abs(t.months) > 12000 || Math.abs(t.days) > 400000 || Math.abs(t.minutes) > 10_000_000)
+    return null;
+  if (base === undefined && t.months === 0 && t.days === 0) return offset(s, sign * t.minutes, 'minute', end);
+  const day = addMonths(base?.day ?? s.today, sign * t.months) + sign * t.days;
+  if (t.minutes === 0) return base?.time === undefined ? { end, day } : { end, day, time: base.time };
+  // Days move the calendar date; hours and minutes then count on the wall clock from now (or the base time).
+  const minute = (base === undefined ? s.nowMin : (base.time ?? 0)) + sign * t.minutes;
+  return { end, day: day + Math.floor(minute / 1440), time: ((minute % 1440) + 1440) % 1440 };
+}
+
 /** Relative forms: "in 3 days", "3 days from now", "2 weeks later", "3 days ago", bare "3 weeks". */
 function relative(s: Scan, i: number): DateHit | null {
   const a = w(s, i);
   if (a === undefined) return null;
   if (a === 'in' || a === 'within') {
-    const am = amount(s, i + 1, true);
-    if (am) return offset(s, am.n, am.u, am.end);
+    const am = amounts(s, i + 1, true);
+    if (am) return shift(s, am, 1, am.end);
     const mon = MONTHS.get(w(s, i + 1) ?? '');
+    if (mon !== undefined && w(s, i + 2) === 'of' && plainYear(w(s, i + 3)) !== null) {
+      const v = validDay(plainYear(w(s, i + 3))!, mon, 1);
+      return v === null ? null : { end: i + 4, day: v };
+    }
     if (mon !== undefined && w(s, i + 2) === undefined) return monthStart(s, mon, i + 2);
     if (mon !== undefined && (plainYear(w(s, i + 2)) !== null || !/^\d/.test(w(s, i + 2) ?? ''))) {
       const y = plainYear(w(s, i + 2));
@@ -367,19 +530,20 @@ function relative(s: Scan, i: number): DateHit | null {
     return null;
   }
   if (a === 'a' || a === 'an' || cardinal(a) !== null || /^\d/.test(a) || a === 'half') {
-    const am = amount(s, i, a === 'a' || a === 'an');
+    const am = amounts(s, i, a === 'a' || a === 'an');
     if (!am) return null;
     const next = w(s, am.end);
     const next2 = w(s, am.end + 1);
-    if (next === 'ago') return offset(s, -am.n, am.u, am.end + 1);
+    if (next === 'ago') return shift(s, am, -1, am.end + 1);
     if ((next === 'from' || next === 'after') && (next2 === 'now' || next2 === 'today')) {
-      return offset(s, am.n, am.u, am.end + 2);
+      return shift(s, am, 1, am.end + 2);
     }
-    if ((next === 'from' || next === 'after') && next2 !== undefined && TOMORROW.has(next2)) {
-      const r = offset(s, am.n, am.u, am.end + 2);
-      return r && { ...r, day: am.u === 'minute' || am.u === 'hour' ? r.day : r.day + 1 };
+    if (next === 'from' || next === 'after' || next === 'before') {
+      // "2 weeks from tomorrow", "3 days after next monday", "2 days before jan 27"
+      const base = matchDate(s, am.end + 1);
+      if (base) return shift(s, am, next === 'before' ? -1 : 1, base.end, base);
     }
-    if (next === 'later' || next === 'hence') return offset(s, am.n, am.u, am.end + 1);
+    if (next === 'later' || next === 'hence' || next === 'out') return shift(s, am, 1, am.end + 1);
     // Bare "3 weeks": only calendar units, not "5 minute journal", "3 days of food", "for 3 weeks".
     if (a === 'a' || a === 'an' || a === 'half') return null;
     if (am.u === 'minute' || am.u === 'hour') return null;
@@ -387,7 +551,7 @@ function relative(s: Scan, i: number): DateHit | null {
     const prev = raw(s, i - 1);
     if (prev !== undefined && NOT_BEFORE_BARE_AMOUNT.has(prev)) return null;
     if (next !== undefined && NOT_AFTER_BARE_AMOUNT.has(next)) return null;
-    return offset(s, am.n, am.u, am.end);
+    return shift(s, am, 1, am.end);
   }
   return null;
 }
@@ -482,6 +646,15 @@ function boundary(s: Scan, i: number): DateHit | null {
   return null;
 }
 
+/** The last day of the current week (Sunday), month, quarter or year. */
+function boundaryEnd(s: Scan, p: 'week' | 'month' | 'quarter' | 'year', end: number): DateHit {
+  const t = s.today;
+  if (p === 'week') return { end, day: t - weekdayOf(t) + 7 };
+  if (p === 'month') return { end, day: lastOfMonth(t) };
+  if (p === 'quarter') return { end, day: addMonths(quarterStart(t), 3) - 1 };
+  return { end, day: validDay(ymdOf(t).y, 12, 31)! };
+}
+
 function midThisMonth(s: Scan, end: number): DateHit {
   const first = firstOfMonth(s.today);
   const mid = first + 14;
@@ -528,6 +701,45 @@ function weekday(s: Scan, i: number): DateHit | null {
   // on when a time given with it has already passed today.
   const delta = (x - wd + 7) % 7;
   return delta === 0 ? { end, day: t, sameDay: true } : { end, day: t + delta };
+}
+
+/** Day of the nth (1-5, or -1 for last) weekday `wd` in month `m` of year `y`, or null when there is none. */
+export function nthWeekdayIn(y: number, m: number, n: number, wd: number): number | null {
+  const first = validDay(y, m, 1)!;
+  const dim = daysInMonth(y, m);
+  if (n > 0) {
+    const d = 1 + ((wd - weekdayOf(first) + 7) % 7) + 7 * (n - 1);
+    return d <= dim ? first + d - 1 : null;
+  }
+  const last = first + dim - 1;
+  const d = last - ((weekdayOf(last) - wd + 7) % 7) + 7 * (n + 1);
+  return d >= first ? d : null;
+}
+
+/** "3rd mon in march", "the last thu of jan 2029", "second sunday in may": the next such day (today included). */
+function nthWeekdayOfMonth(s: Scan, i: number): DateHit | null {
+  let j = i;
+  if (w(s, j) === 'the') j++;
+  const a = w(s, j);
+  const n = a === 'last' ? -1 : ordinal(a);
+  if (n === null || n > 5) return null;
+  const wd = WEEKDAYS.get(w(s, j + 1) ?? '');
+  const sep = w(s, j + 2);
+  if (wd === undefined || (sep !== 'in' && sep !== 'of')) return null;
+  const mw = w(s, j + 3);
+  const mon = mw === undefined ? undefined : MONTHS.get(mw.endsWith('.') ? mw.slice(0, -1) : mw);
+  if (mon === undefined) return null;
+  const y = plainYear(w(s, j + 4));
+  if (y !== null) {
+    const v = nthWeekdayIn(y, mon, n, wd);
+    return v === null ? null : { end: j + 5, day: v };
+  }
+  const { y: ty } = ymdOf(s.today);
+  for (let k = 0; k < 8; k++) {
+    const v = nthWeekdayIn(ty + k, mon, n, wd);
+    if (v !== null && v >= s.today) return { end: j + 4, day: v };
+  }
+  return null;
 }
 
 /** "the 27th", "27th", "on the 1st": only with a cue or at a phrase end, so "1st draft" stays a title. */
@@ -677,7 +889,7 @@ function keyword(s: Scan, i: number): DateHit | null {
     case 'following':
       return lastOrNext(s, i, a);
     default:
-      if (TOMORROW.has(a)) return { end, day: t + 1 };
+      if (TOMORROW.has(a) || typoName(a)?.kind === 'tomorrow') return { end, day: t + 1 };
       return null;
   }
 }
@@ -707,6 +919,10 @@ function lastOrNext(s: Scan, i: number, a: string): DateHit | null {
   if (b !== undefined && DAYPARTS.has(b) && a === 'this' && b !== 'tonight') {
     return { end: i + 2, day: t, time: DAYPARTS.get(b)! };
   }
+  if (a === 'this' && (b === 'week' || b === 'month' || b === 'quarter' || b === 'year')) {
+    // "finish the report this week": due by the end of the period (README, conventions).
+    return boundaryEnd(s, b, i + 2);
+  }
   if (a === 'this' || a === 'coming') return null;
   if (b === 'day' && a !== 'last') return { end: i + 2, day: t + 1 };
   if (b === 'hour' && a !== 'last') return offset(s, 60, 'minute', i + 2);
@@ -728,12 +944,21 @@ function lastOrNext(s: Scan, i: number, a: string): DateHit | null {
 function bareMonth(s: Scan, i: number): DateHit | null {
   const a = w(s, i);
   if (a === undefined) return null;
+  const yearFirst = plainYear(a);
+  if (yearFirst !== null) {
+    // "2027 Sep", "2028 January"
+    const m2 = MONTHS.get(w(s, i + 1) ?? '');
+    const v = m2 === undefined ? null : validDay(yearFirst, m2, 1);
+    return v === null ? null : { end: i + 2, day: v };
+  }
   const mon = MONTHS.get(a);
   if (mon === undefined) return null;
-  const y = plainYear(w(s, i + 1));
+  // "Oct. 2027", "March of 2028": the abbreviation's dot or "of" may sit between month and year.
+  const k = w(s, i + 1) === '.' || w(s, i + 1) === 'of' ? i + 2 : i + 1;
+  const y = plainYear(w(s, k));
   if (y !== null) {
     const v = validDay(y, mon, 1);
-    return v === null ? null : { end: i + 2, day: v };
+    return v === null ? null : { end: k + 1, day: v };
   }
   // "by December", "for March": a bare month needs a cue in a title ("March for science" stays a title).
   const prev = raw(s, i - 1);
@@ -750,6 +975,8 @@ const MONTH_CUES = new Set(['by', 'for', 'before', 'due', 'until', 'till', 'due:
 export function matchDate(s: Scan, i: number): DateHit | null {
   const a = w(s, i);
   if (a === undefined || s.toks[i]!.kind === 'punct') return null;
+  const nth = nthWeekdayOfMonth(s, i);
+  if (nth) return nth;
   const wdHit = weekday(s, i);
   if (wdHit) {
     // "Monday 27 January", "Fri, Jan 29": the calendar date is the precise part; both belong to the span.

@@ -216,3 +216,65 @@ export function compactDuration(low: string | undefined): CompactDuration | null
   if (months + days + minutes === 0) return null;
   return { minutes, days, months };
 }
+
+/** Names long enough that a one-edit slip is still unmistakable (shorter ones border real words: tune, jane, match). */
+const TYPO_TARGETS: readonly [string, 'month' | 'weekday' | 'tomorrow', number][] = [
+  ['january', 'month', 1],
+  ['february', 'month', 2],
+  ['august', 'month', 8],
+  ['september', 'month', 9],
+  ['october', 'month', 10],
+  ['november', 'month', 11],
+  ['december', 'month', 12],
+  ['monday', 'weekday', 1],
+  ['tuesday', 'weekday', 2],
+  ['wednesday', 'weekday', 3],
+  ['thursday', 'weekday', 4],
+  ['friday', 'weekday', 5],
+  ['saturday', 'weekday', 6],
+  ['sunday', 'weekday', 7],
+  ['tomorrow', 'tomorrow', 1],
+];
+
+/** English words one edit away from a target: they are words, not typos. */
+const NOT_TYPOS = new Set([
+  'sundae',
+  'sundry',
+  'augusta',
+  'augusts',
+  'frida',
+  'fridays',
+  'mondays',
+  'sundays',
+  'tomorrows',
+]);
+
+/** Damerau–Levenshtein distance ≤ 1 (one insertion, deletion, substitution or swap of neighbours). */
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/**
+ * A misspelt month or weekday name of six letters or more, or "tomorrow", within one edit ("thursdy",
+ * "septmber", "tommorow", "wendesday"). The first letter must be right. Callers add context rules.
+ */
+export function typoName(
+  low: string | undefined,
+): { kind: 'month' | 'weekday' | 'tomorrow'; value: number } | null {
+  if (low === undefined || low.length < 5 || low.length > 10 || !/^[a-z]+$/.test(low) || NOT_TYPOS.has(low))
+    return null;
+  for (const [name, kind, value] of TYPO_TARGETS) {
+    if (name[0] === low[0] && withinOneEdit(low, name)) return { kind, value };
+  }
+  return null;
+}

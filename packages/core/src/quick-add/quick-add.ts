@@ -1,7 +1,13 @@
 import { addMonths, formatDay, formatMinutes } from './civil.ts';
 import { DATE_PREPS, type DateHit, matchDate } from './dates.ts';
 import { type Priority, parsePriority } from './priority.ts';
-import { firstOccurrence, matchRecurrence, type RecurrenceHit, rruleOf } from './recurrence-phrases.ts';
+import {
+  firstOccurrence,
+  keepUnrepresentable,
+  matchRecurrence,
+  type RecurrenceHit,
+  rruleOf,
+} from './recurrence-phrases.ts';
 import { parseReminders, type Reminder, type ReminderHit, resolveReminders } from './reminders.ts';
 import { consume, type Scan, type Span, w } from './scan.ts';
 import { parseAtTags, parseHashTags, parseList } from './tags.ts';
@@ -40,6 +46,8 @@ export interface QuickAddResult {
   reminders: Reminder[];
   /** Recognised phrases, as UTF-16 offsets into the original input. */
   spans: Span[];
+  /** Phrases understood but not representable ("three times a week" names no days): left in the title. */
+  warnings?: string[];
 }
 
 /** Separator before a description: " // " (or a trailing " //"). */
@@ -69,6 +77,7 @@ export function newScan(text: string, opts: ParseOptions, to: number, phrase: bo
     now: opts.now instanceof Date && Number.isFinite(opts.now.getTime()) ? opts.now : new Date(0),
     tz: now.tz,
     phrase,
+    warnings: [],
   };
 }
 
@@ -177,6 +186,7 @@ function parseDue(s: Scan): Found {
 }
 
 function parseRecurrence(s: Scan): RecurrenceHit | undefined {
+  keepUnrepresentable(s);
   for (let i = 0; i < s.toks.length; i++) {
     const r = matchRecurrence(s, i);
     if (r) {
@@ -335,5 +345,6 @@ function parseUnsafe(text: string, opts: ParseOptions): QuickAddResult {
     ...(list !== undefined ? { list } : {}),
     reminders: resolveReminders(reminderHits, s, dueDay),
     spans: s.spans.sort((a, b) => a.start - b.start),
+    ...(s.warnings.length > 0 ? { warnings: s.warnings } : {}),
   };
 }

@@ -661,3 +661,37 @@ export function rruleOf(hit: RecurrenceHit, until: string | undefined): string {
   else if (until !== undefined) parts.push(`UNTIL=${until}`);
   return parts.join(';');
 }
+
+const PER_PERIOD = new Set(['daily', 'weekly', 'monthly', 'yearly', 'annually', 'hourly', 'nightly']);
+
+/**
+ * "thrice weekly", "twice daily", "three times a week": a number of times per period without the days or
+ * hours it falls on cannot be one RRULE. The phrase stays whole in the title (no half-parsed "weekly") and a
+ * warning says why, so the UI can ask for the days.
+ */
+export function keepUnrepresentable(s: Scan): void {
+  for (let i = 0; i < s.toks.length; i++) {
+    const a = w(s, i);
+    if (a === undefined) continue;
+    let j = -1;
+    if (a === 'twice' || a === 'thrice') j = i + 1;
+    else if (cardinal(a) !== null && cardinal(a)! > 1 && w(s, i + 1) === 'times') j = i + 2;
+    if (j < 0) continue;
+    let end = -1;
+    if (PER_PERIOD.has(w(s, j) ?? '')) end = j + 1;
+    else if ((w(s, j) === 'a' || w(s, j) === 'per' || w(s, j) === 'each') && unit(w(s, j + 1)) !== null)
+      end = j + 2;
+    if (end < 0) continue;
+    for (let k = i; k < end; k++) {
+      s.used[k] = true;
+      s.toks[k]!.ignored = true;
+    }
+    s.warnings.push(
+      `"${s.toks
+        .slice(i, end)
+        .map((t) => t.text)
+        .join(' ')}" is not a repeat a task can have: it names no days or times, so it was left in the title`,
+    );
+    i = end - 1;
+  }
+}

@@ -33,6 +33,8 @@ export interface Scan {
   tz: string;
   /** parseDatePhrase mode: bare months, "now" and "-7 days" are dates there, never in a title. */
   phrase: boolean;
+  /** What the parser saw but could not represent, for the UI to tell the user (issue 13). */
+  warnings: string[];
 }
 
 /** Lower-cased text of token i if it is available to parsers (not consumed, not quoted/opaque). */

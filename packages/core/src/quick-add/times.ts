@@ -73,7 +73,7 @@ function clock(s: Scan, i: number): TimeHit | null {
     }
     if (next === "o'clock" || next === 'oclock' || next === 'o\u2019clock') {
       const v = to24(Number(a), 0, undefined);
-      return v === null ? null : { end: i + 2, minute: v };
+      return v === null ? null : { end: i + 2, minute: v, bare: Number(a) < 13 };
     }
   }
   return null;
@@ -87,6 +87,27 @@ const AT_CUES = new Set(['at', '@', 'around', 'about', 'by', 'before', 'after', 
  * (directly after a date: "tomorrow morning") a lone "morning"/"evening" counts too.
  */
 export function matchTime(s: Scan, i: number, bareDaypart = false): TimeHit | null {
+  const t = matchTimeAsWritten(s, i, bareDaypart);
+  return t === null ? null : afternoonHour(s, i, t);
+}
+
+/**
+ * A bare hour from 1 to 6 ("call mom at 5", "4 o'clock", "at 3:30") is in the afternoon: people say "5am"
+ * when they mean it. 7 to 12 stay as written ("standup at 9", "7 o'clock" = 07:00), and so does a
+ * 24-hour form with a leading zero ("05:30"). A part of the day decides before this rule does.
+ */
+function afternoonHour(s: Scan, i: number, t: TimeHit): TimeHit {
+  if (t.bare !== true || t.minute < 60 || t.minute >= 7 * 60) return t;
+  for (let k = i; k < t.end; k++) {
+    const a = w(s, k);
+    if (a !== undefined && /^\d/.test(a)) {
+      return a.startsWith('0') ? t : { end: t.end, minute: t.minute + 12 * 60 };
+    }
+  }
+  return t;
+}
+
+function matchTimeAsWritten(s: Scan, i: number, bareDaypart: boolean): TimeHit | null {
   const t = matchTimeCore(s, i, bareDaypart);
   if (t !== null) return withDaypartSuffix(s, withRangeEnd(s, t));
   const a = w(s, i);
