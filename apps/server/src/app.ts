@@ -12,6 +12,7 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { createAuth } from './modules/auth/auth.ts';
 import { daprRoutes } from './modules/dapr/dapr.routes.ts';
 import { listsRoutes } from './modules/lists/lists.routes.ts';
+import { mcpRoutes } from './modules/mcp/mcp.routes.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { NotificationsService } from './modules/notifications/notifications.service.ts';
 import { createNotifierRole, type NotifierRole } from './modules/notifications/notifier.role.ts';
@@ -30,6 +31,7 @@ import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { healthRoutes } from './plugins/health.ts';
 import { inputGuardPlugin } from './plugins/input-guard.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
+import { UserRateLimiter } from './plugins/user-rate-limit.ts';
 import { htmlCsp, securityHeadersPlugin } from './plugins/security-headers.ts';
 
 export const webRoot = new URL('../../web/public', import.meta.url).pathname;
@@ -99,6 +101,12 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
       },
       { prefix: '/api/v1' },
     );
+    // MCP tools for any MCP client; they reach task data through the invoker, as the caller (issue 10)
+    await app.register(mcpRoutes, {
+      invoker: infra.invoker,
+      guard: infra.internalGuard,
+      limiter: new UserRateLimiter(config.assistant.mcpRateLimit, clock),
+    });
     if (existsSync(webRoot))
       await app.register(fastifyStatic, {
         root: webRoot,

@@ -32,6 +32,17 @@ const envSchema = z.object({
     .optional(),
   AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  // the assistant (issue 10); the key itself is read through the secrets port, never kept in Config
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_API_KEY_FILE: z.string().optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: z.string().min(1).max(200).optional(),
+  STATE_STORE: z.enum(['embedded', 'dapr']).default('embedded'),
+  DAPR_STATESTORE: z.string().min(1).default('statestore'),
+  SECRET_STORE: z.enum(['env', 'dapr']).default('env'),
+  DAPR_SECRETSTORE: z.string().min(1).default('kubernetes'),
+  CHAT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  MCP_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
 });
 
 export interface Config {
@@ -51,7 +62,26 @@ export interface Config {
   /** sign-in / sign-up attempts per IP per minute */
   authRateLimit: number;
   dbPoolSize: number;
+  /** STATE_STORE: embedded (the kv table) or dapr (State API, component DAPR_STATESTORE) */
+  state: { store: 'embedded' | 'dapr'; daprComponent: string };
+  /**
+   * SECRET_STORE: env (variables, or files named by `<NAME>_FILE`) or dapr (Secrets API, component
+   * DAPR_SECRETSTORE). `env` holds the raw values for the env adapter; only createInfra reads them, once.
+   */
+  secrets: { store: 'env' | 'dapr'; daprComponent: string; env: Readonly<Record<string, string | undefined>> };
+  assistant: {
+    /** OpenAI-compatible endpoint; with neither a key nor a base URL the offline assistant answers */
+    baseUrl: string | undefined;
+    model: string;
+    /** chat turns per user per minute */
+    chatRateLimit: number;
+    /** MCP requests per user per minute */
+    mcpRateLimit: number;
+  };
 }
+
+/** OPENAI_MODEL when unset: small, cheap and good at tool calls. */
+const defaultModel = 'gpt-4.1-mini';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -101,6 +131,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     authRateLimit: e.AUTH_RATE_LIMIT,
     dbPoolSize: e.DB_POOL_SIZE,
+    state: { store: e.STATE_STORE, daprComponent: e.DAPR_STATESTORE },
+    secrets: {
+      store: e.SECRET_STORE,
+      daprComponent: e.DAPR_SECRETSTORE,
+      env: { OPENAI_API_KEY: e.OPENAI_API_KEY, OPENAI_API_KEY_FILE: e.OPENAI_API_KEY_FILE },
+    },
+    assistant: {
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL ?? defaultModel,
+      chatRateLimit: e.CHAT_RATE_LIMIT,
+      mcpRateLimit: e.MCP_RATE_LIMIT,
+    },
   };
 }
 
@@ -131,6 +173,24 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     smtpUrl: undefined,
     authRateLimit: 10_000,
     dbPoolSize: 10,
+    state: { store: 'embedded', daprComponent: 'statestore' },
+    secrets: { store: 'env', daprComponent: 'kubernetes', env: {} },
+    assistant: { baseUrl: undefined, model: defaultModel, chatRateLimit: 10_000, mcpRateLimit: 10_000 },
     ...overrides,
   };
+}
+
+/** What `taskstream mcp` (stdio) needs: the running server to talk to and the user's token. */
+export function loadMcpClientConfig(env: NodeJS.ProcessEnv = process.env): { url: string; token: string } {
+  const parsed = z
+    .object({
+      TASKSTREAM_URL: z.url().default('http://localhost:8080'),
+      TASKSTREAM_TOKEN: z.string().min(1, 'required: a personal access token (tsk_…) or session token'),
+    })
+    .safeParse({ TASKSTREAM_URL: env.TASKSTREAM_URL, TASKSTREAM_TOKEN: env.TASKSTREAM_TOKEN ?? '' });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return { url: parsed.data.TASKSTREAM_URL.replace(/\/+$/, ''), token: parsed.data.TASKSTREAM_TOKEN };
 }

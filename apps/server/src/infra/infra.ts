@@ -1,3 +1,4 @@
+import type { Model } from '@openai/agents';
 import type { Config } from '../config.ts';
 import { type Clock, systemClock } from './clock/clock.ts';
 import type { Database } from './db/db.ts';
@@ -12,6 +13,12 @@ import { InternalCallGuard } from './invoke/internal-guard.ts';
 import { DaprScheduler } from './scheduler/dapr.scheduler.ts';
 import { EmbeddedScheduler } from './scheduler/embedded.scheduler.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
+import { DaprSecrets } from './secrets/dapr.secrets.ts';
+import { EnvSecrets } from './secrets/env.secrets.ts';
+import type { Secrets } from './secrets/secrets.ts';
+import { DaprStateStore } from './state/dapr.state.ts';
+import { EmbeddedStateStore } from './state/embedded.state.ts';
+import type { StateStore } from './state/state.ts';
 
 /** Everything outside the process the app talks to, behind ports. Built once by `createInfra`. */
 export interface Infra {
@@ -27,6 +34,12 @@ export interface Infra {
   internalGuard: InternalCallGuard;
   /** SCHEDULER: embedded (timers table) or dapr (Jobs API); started by the notifier role. */
   scheduler: Scheduler;
+  /** STATE_STORE: embedded (kv table) or dapr (State API); chat history lives here. */
+  state: StateStore;
+  /** SECRET_STORE: env / files, or the Dapr Secrets API. */
+  secrets: Secrets;
+  /** The assistant's model; undefined = no model configured, the offline assistant answers. */
+  model: Model | undefined;
   close(): Promise<void>;
 }
 
@@ -35,6 +48,9 @@ export interface InfraOverrides {
   database?: Database;
   bus?: EventBus;
   scheduler?: Scheduler;
+  state?: StateStore;
+  /** null forces the offline assistant even when a model is configured */
+  model?: Model | null;
 }
 
 /** The one place that picks adapters from config (DESIGN §1). */
@@ -73,6 +89,16 @@ export async function createInfra(config: Config, overrides: InfraOverrides = {}
     (config.scheduler === 'dapr'
       ? new DaprScheduler({ httpPort: config.dapr.httpPort, apiToken: config.dapr.apiToken })
       : new EmbeddedScheduler({ db: database.db, clock }));
+  const state =
+    overrides.state ??
+    (config.state.store === 'dapr'
+      ? new DaprStateStore({ sidecarUrl, apiToken: config.dapr.apiToken, store: config.state.daprComponent })
+      : new EmbeddedStateStore(database.db));
+  const secrets: Secrets =
+    config.secrets.store === 'dapr'
+      ? new DaprSecrets({ sidecarUrl, apiToken: config.dapr.apiToken, store: config.secrets.daprComponent })
+      : new EnvSecrets(config.secrets.env);
+  const model = overrides.model === undefined ? await createModel(config, secrets) : (overrides.model ?? undefined);
   return {
     database,
     clock,
@@ -83,6 +109,9 @@ export async function createInfra(config: Config, overrides: InfraOverrides = {}
     invoker,
     internalGuard,
     scheduler,
+    state,
+    secrets,
+    model,
     async close() {
       // no trigger may start while the bus and the database shut down
       await scheduler.stop();
@@ -91,4 +120,22 @@ export async function createInfra(config: Config, overrides: InfraOverrides = {}
       await database.close();
     },
   };
+}
+
+/**
+ * An OpenAI-compatible Chat Completions model when OPENAI_API_KEY (read once, through the secrets port) or
+ * OPENAI_BASE_URL is set — Chat Completions because local servers (Ollama, vLLM, llama.cpp) speak it too.
+ * Loaded on demand so a process without a model never loads the OpenAI client.
+ */
+async function createModel(config: Config, secrets: Secrets): Promise<Model | undefined> {
+  const apiKey = await secrets.get('OPENAI_API_KEY');
+  if (!apiKey && !config.assistant.baseUrl) return undefined;
+  const { OpenAIProvider } = await import('@openai/agents');
+  const provider = new OpenAIProvider({
+    // local servers accept any key; the client refuses to start without one
+    apiKey: apiKey ?? 'unused',
+    ...(config.assistant.baseUrl ? { baseURL: config.assistant.baseUrl } : {}),
+    useResponses: false,
+  });
+  return provider.getModel(config.assistant.model);
 }

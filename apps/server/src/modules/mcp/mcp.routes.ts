@@ -1,0 +1,126 @@
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { InternalCallGuard } from '../../infra/invoke/internal-guard.ts';
+import type { Invoker } from '../../infra/invoke/invoke.ts';
+import { errorBody, sendError } from '../../plugins/error-handler.ts';
+import type { UserRateLimiter } from '../../plugins/user-rate-limit.ts';
+import { createMcpServer } from './mcp.server.ts';
+import { invokerApi } from './taskstream-api.ts';
+
+const jsonRpcMessage = z.looseObject({
+  jsonrpc: z.literal('2.0'),
+  id: z.union([z.string(), z.number()]).optional(),
+  method: z.string().max(200).optional(),
+});
+const jsonRpcBody = z
+  .union([jsonRpcMessage, z.array(jsonRpcMessage).min(1).max(50)])
+  .describe('A JSON-RPC 2.0 message (or batch) of the Model Context Protocol');
+
+/** The caller's own credentials, forwarded so every tool call is made as that user. */
+export function credentialsOf(request: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['authorization', 'cookie'] as const) {
+    const v = request.headers[name];
+    if (typeof v === 'string') out[name] = v;
+  }
+  return out;
+}
+
+function webRequest(request: FastifyRequest): Request {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(request.headers)) {
+    if (k === 'content-length' || k === 'host' || v === undefined) continue;
+    headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+  }
+  return new Request(`http://taskstream${request.url}`, {
+    method: request.method,
+    headers,
+    body: JSON.stringify(request.body),
+  });
+}
+
+/**
+ * MCP over streamable HTTP at `/mcp`, stateless (a fresh server per request, JSON responses): any MCP client
+ * with a personal access token or session token as `Authorization: Bearer`. Authentication and the per-user
+ * rate limit run as preHandlers, so an unauthenticated request gets a 401 before any MCP handling.
+ */
+export async function mcpRoutes(
+  app: FastifyInstance,
+  opts: { invoker: Invoker; guard: InternalCallGuard; limiter: UserRateLimiter },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['assistant'];
+
+  const authenticate = async (request: FastifyRequest, reply: FastifyReply) => {
+    // RFC 6750: tell the client which scheme to use; the body is our usual 401
+    reply.header('www-authenticate', 'Bearer realm="taskstream"');
+    await app.requireUser(request);
+    reply.removeHeader('www-authenticate');
+  };
+  // the chat reaches /mcp in process on behalf of a user already counted by the chat's own limit
+  const limit = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!opts.guard.isInProcess(request)) await opts.limiter.preHandler(request, reply);
+  };
+
+  async function handle(request: FastifyRequest, reply: FastifyReply) {
+    const server = createMcpServer({ api: invokerApi(opts.invoker, credentialsOf(request)) });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    try {
+      await server.connect(transport);
+      const res = await transport.handleRequest(webRequest(request), { parsedBody: request.body });
+      const text = await res.text();
+      reply.code(res.status);
+      res.headers.forEach((value, key) => {
+        reply.header(key, value);
+      });
+      // a string body skips the response serialiser: it is the SDK's JSON-RPC answer as is
+      return reply.send(text === '' ? undefined : text);
+    } finally {
+      await server.close();
+    }
+  }
+
+  r.post(
+    '/mcp',
+    {
+      schema: {
+        tags,
+        operationId: 'mcp',
+        summary: 'Model Context Protocol endpoint (streamable HTTP, stateless, JSON responses)',
+        body: jsonRpcBody,
+        response: {
+          200: z.looseObject({ jsonrpc: z.literal('2.0') }).describe('The JSON-RPC response'),
+          202: z.undefined().describe('A notification or response was accepted'),
+          400: errorBody,
+          401: errorBody,
+          429: errorBody,
+        },
+      },
+      preHandler: [authenticate, limit],
+    },
+    handle,
+  );
+
+  // stateless: no server-initiated stream to open (GET) and no session to end (DELETE)
+  for (const method of ['GET', 'DELETE'] as const) {
+    r.route({
+      method,
+      url: '/mcp',
+      schema: {
+        tags,
+        operationId: `mcp${method === 'GET' ? 'Stream' : 'EndSession'}`,
+        summary: 'Not supported: the MCP endpoint is stateless',
+        response: { 405: errorBody },
+      },
+      handler: async (_request, reply) => {
+        reply.header('allow', 'POST');
+        return sendError(reply, 'METHOD_NOT_ALLOWED', 'The MCP endpoint is stateless: POST only');
+      },
+    });
+  }
+}
