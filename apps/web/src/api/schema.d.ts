@@ -316,29 +316,7 @@ export interface paths {
             cookie?: never;
         };
         /** Upcoming occurrences of a recurring task (what completing it now would bring, then each next one) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description how many upcoming occurrences (1–100) */
-                    count?: number;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listOccurrences"];
         put?: never;
         post?: never;
         delete?: never;
@@ -357,26 +335,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Move a recurring task to its next occurrence without completing it (If-Match supported) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["skipOccurrence"];
         delete?: never;
         options?: never;
         head?: never;
@@ -391,26 +350,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every occurrence of the series, with completion times */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getSeries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -427,29 +367,7 @@ export interface paths {
             cookie?: never;
         };
         /** Your notifications, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    unread?: "true" | "false";
-                    /** @description snoozed notifications are hidden until they come back */
-                    include_snoozed?: "true" | "false";
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -468,26 +386,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark a notification read */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["markNotificationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -504,32 +403,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Hide a notification for a while; it comes back unread and is pushed again */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        minutes: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["snoozeNotification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -544,55 +418,14 @@ export interface paths {
             cookie?: never;
         };
         /** Your settings */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getSettings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change your settings (time zone) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description IANA zone, e.g. Europe/Paris */
-                        time_zone: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        patch: operations["updateSettings"];
         trace?: never;
     };
     "/api/v1/settings/notifications": {
@@ -603,58 +436,9 @@ export interface paths {
             cookie?: never;
         };
         /** Notification channels */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getNotificationSettings"];
         /** Change notification channels (fields left out keep their value) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        in_app?: boolean;
-                        browser?: boolean;
-                        /** @description null = the account's email */
-                        email?: string | null;
-                        email_enabled?: boolean;
-                        webhook_url?: string | null;
-                        /** @description generated when omitted */
-                        webhook_secret?: string | null;
-                        webhook_enabled?: boolean;
-                        default_reminder_minutes?: number | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        put: operations["updateNotificationSettings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -670,26 +454,7 @@ export interface paths {
             cookie?: never;
         };
         /** A task's changes in order: what changed (field, before, after), when, by which client */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getTaskHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -706,27 +471,7 @@ export interface paths {
             cookie?: never;
         };
         /** Your activity feed, newest first (cursor-paginated) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["listActivity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -758,6 +503,34 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description An error
+         * @example {
+         *       "error": {
+         *         "code": "VALIDATION_FAILED",
+         *         "message": "The request is not valid",
+         *         "details": [
+         *           {
+         *             "path": "body.title",
+         *             "message": "Too small: expected string to have >=1 characters"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        Error: {
+            error: {
+                /**
+                 * @description Stable code from the error catalog: branch on this, not on the message
+                 * @enum {string}
+                 */
+                code: "VALIDATION_FAILED" | "BAD_REQUEST" | "INVALID_FILTER" | "INVALID_RECURRENCE" | "INVALID_TIME_ZONE" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "TASK_NOT_FOUND" | "LIST_NOT_FOUND" | "TOKEN_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INBOX_NOT_DELETABLE" | "LIST_NAME_TAKEN" | "NOT_RECURRING" | "INVALID_STATE" | "VERSION_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
+                /** @description For people; may change */
+                message: string;
+                /** @description For VALIDATION_FAILED: `[{path, message}]`, one entry per field that was wrong */
+                details?: unknown;
+            };
+        };
         /**
          * @description A task
          * @example {
@@ -858,33 +631,76 @@ export interface components {
             items: components["schemas"]["Task"][];
             next_cursor: string | null;
         };
+        /** @description A task's changes, oldest first */
+        TaskHistory: {
+            items: {
+                /** Format: uuid */
+                event_id: string;
+                /** @description the event: task.created, task.updated, task.completed, … */
+                type: string;
+                task: {
+                    /** Format: uuid */
+                    id: string;
+                    title: string;
+                } | null;
+                changes: {
+                    field: string;
+                    before: unknown;
+                    after: unknown;
+                }[];
+                /** @description which kind of client made the change */
+                client: ("web" | "api" | "assistant") | null;
+                /** Format: date-time */
+                at: string;
+            }[];
+        };
         /**
-         * @description An error
+         * @description A page of the activity feed, newest first
          * @example {
-         *       "error": {
-         *         "code": "VALIDATION_FAILED",
-         *         "message": "The request is not valid",
-         *         "details": [
-         *           {
-         *             "path": "body.title",
-         *             "message": "Too small: expected string to have >=1 characters"
-         *           }
-         *         ]
-         *       }
+         *       "items": [
+         *         {
+         *           "event_id": "3f2e1d0c-9b8a-4765-8432-10fedcba9876",
+         *           "type": "task.updated",
+         *           "task": {
+         *             "id": "0b6f7c1e-3c4f-4a53-9a8e-5f0f6c2d9a10",
+         *             "title": "Call the dentist"
+         *           },
+         *           "changes": [
+         *             {
+         *               "field": "priority",
+         *               "before": "none",
+         *               "after": "high"
+         *             }
+         *           ],
+         *           "client": "web",
+         *           "at": "2026-11-29T18:05:00.000Z"
+         *         }
+         *       ],
+         *       "next_cursor": null
          *     }
          */
-        Error: {
-            error: {
-                /**
-                 * @description Stable code from the error catalog: branch on this, not on the message
-                 * @enum {string}
-                 */
-                code: "VALIDATION_FAILED" | "BAD_REQUEST" | "INVALID_FILTER" | "INVALID_RECURRENCE" | "INVALID_TIME_ZONE" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "TASK_NOT_FOUND" | "LIST_NOT_FOUND" | "TOKEN_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INBOX_NOT_DELETABLE" | "LIST_NAME_TAKEN" | "NOT_RECURRING" | "INVALID_STATE" | "VERSION_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
-                /** @description For people; may change */
-                message: string;
-                /** @description For VALIDATION_FAILED: `[{path, message}]`, one entry per field that was wrong */
-                details?: unknown;
-            };
+        ActivityPage: {
+            items: {
+                /** Format: uuid */
+                event_id: string;
+                /** @description the event: task.created, task.updated, task.completed, … */
+                type: string;
+                task: {
+                    /** Format: uuid */
+                    id: string;
+                    title: string;
+                } | null;
+                changes: {
+                    field: string;
+                    before: unknown;
+                    after: unknown;
+                }[];
+                /** @description which kind of client made the change */
+                client: ("web" | "api" | "assistant") | null;
+                /** Format: date-time */
+                at: string;
+            }[];
+            next_cursor: string | null;
         };
         /**
          * @description A list of tasks
@@ -911,6 +727,115 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /**
+         * @description A notification
+         * @example {
+         *       "id": "9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+         *       "kind": "reminder",
+         *       "title": "Call the dentist",
+         *       "body": "Due at 10:00",
+         *       "task_id": "0b6f7c1e-3c4f-4a53-9a8e-5f0f6c2d9a10",
+         *       "reminder_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+         *       "data": {},
+         *       "delivery": {
+         *         "in_app": "delivered",
+         *         "webhook": "off",
+         *         "email": "off"
+         *       },
+         *       "created_at": "2026-12-01T08:45:00.000Z",
+         *       "read_at": null,
+         *       "snoozed_until": null
+         *     }
+         */
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            /** @description e.g. reminder */
+            kind: string;
+            title: string;
+            body: string;
+            task_id: string | null;
+            reminder_id: string | null;
+            data: unknown;
+            /** @description per channel (in_app, webhook, email): delivered, pending, failed or off */
+            delivery: {
+                [key: string]: "delivered" | "pending" | "failed" | "off";
+            };
+            /** Format: date-time */
+            created_at: string;
+            read_at: string | null;
+            snoozed_until: string | null;
+        };
+        /** @description Notification channels */
+        NotificationSettings: {
+            in_app: boolean;
+            browser: boolean;
+            /** @description address for the email channel; null = the account's email */
+            email: string | null;
+            email_enabled: boolean;
+            webhook_url: string | null;
+            /** @description HMAC-SHA256 key for `X-Taskstream-Signature`; generated when a webhook URL is first set */
+            webhook_secret: string | null;
+            webhook_enabled: boolean;
+            /** @description default reminder for new timed tasks, minutes before due; null = none */
+            default_reminder_minutes: number | null;
+        };
+        /** @description Notifications, newest first */
+        NotificationList: {
+            items: components["schemas"]["Notification"][];
+        };
+        /**
+         * @description Your settings
+         * @example {
+         *       "time_zone": "Europe/Paris"
+         *     }
+         */
+        Settings: {
+            /** @description IANA zone */
+            time_zone: string;
+        };
+        /**
+         * @description Upcoming occurrences of a recurring task
+         * @example {
+         *       "rrule": "FREQ=WEEKLY;BYDAY=MO",
+         *       "mode": "due",
+         *       "description": "every week on Monday at 09:00",
+         *       "items": [
+         *         {
+         *           "at": "2026-11-30T08:00:00.000Z",
+         *           "local": "2026-11-30T09:00"
+         *         }
+         *       ]
+         *     }
+         */
+        Occurrences: {
+            rrule: string;
+            /** @enum {string} */
+            mode: "due" | "completion";
+            /** @description the rule in words */
+            description: string;
+            items: {
+                /** Format: date-time */
+                at: string;
+                /** @description wall-clock time in the task's zone (a date for all-day tasks) */
+                local: string;
+            }[];
+        };
+        /** @description Every occurrence of a recurring task, oldest first */
+        Series: {
+            /** Format: uuid */
+            series_id: string;
+            items: {
+                /** Format: uuid */
+                id: string;
+                occurrence: number | null;
+                /** @enum {string} */
+                status: "open" | "completed";
+                due: string | null;
+                completed_at: string | null;
+                deleted_at: string | null;
+            }[];
         };
         /**
          * @description Tags in use, most used first
@@ -1895,6 +1820,603 @@ export interface operations {
             };
             /** @description Not found, or not yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOccurrences: {
+        parameters: {
+            query?: {
+                /** @description how many upcoming occurrences (1–100) */
+                count?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The next occurrences */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Occurrences"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    skipOccurrence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task, moved to its next occurrence */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match names an older version of the task (VERSION_MISMATCH); refetch and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSeries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Series"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                unread?: "true" | "false";
+                /** @description snoozed notifications are hidden until they come back */
+                include_snoozed?: "true" | "false";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your notifications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notification, read */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    snoozeNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    minutes: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The notification, snoozed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description IANA zone, e.g. Europe/Paris */
+                    time_zone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Your settings after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your notification channels */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    in_app?: boolean;
+                    browser?: boolean;
+                    /** @description null = the account's email */
+                    email?: string | null;
+                    email_enabled?: boolean;
+                    webhook_url?: string | null;
+                    /** @description generated when omitted */
+                    webhook_secret?: string | null;
+                    webhook_enabled?: boolean;
+                    default_reminder_minutes?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Your notification channels after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTaskHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskHistory"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listActivity: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of activity */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,23 +2,7 @@ import { DomainError } from '@taskstream/core';
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../infra/db/db.ts';
 import { auditLog, tasks } from '../../infra/db/schema.ts';
-
-export interface FieldChangeDto {
-  field: string;
-  before: unknown;
-  after: unknown;
-}
-
-/** One entry of a task's history or of the activity feed. */
-export interface ActivityItem {
-  event_id: string;
-  type: string;
-  task: { id: string; title: string } | null;
-  changes: FieldChangeDto[];
-  /** which kind of client made the change */
-  client: 'web' | 'api' | 'assistant' | null;
-  at: string;
-}
+import type { ActivityItem, FieldChangeDto } from './audit.schemas.ts';
 
 /** A task's history is capped: far beyond what a person reads, and it keeps the response bounded. */
 export const historyLimit = 1_000;

@@ -6,8 +6,10 @@ import type { Db } from '../../infra/db/db.ts';
 import type { InternalCallGuard } from '../../infra/invoke/internal-guard.ts';
 import { type InvokeResponse, type Invoker, InvokeUnavailableError } from '../../infra/invoke/invoke.ts';
 import { currentUser } from '../../plugins/authenticate.ts';
+import { errors, json } from '../../plugins/openapi.responses.ts';
 import { taskIdParams } from '../tasks/tasks.schemas.ts';
 import { activityFeed, taskHistory } from './audit.repository.ts';
+import { activityPageSchema, taskHistorySchema } from './audit.schemas.ts';
 
 const activityQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -22,13 +24,26 @@ export async function auditInternalRoutes(app: FastifyInstance, opts: { db: Db; 
 
   r.get(
     '/users/:userId/tasks/:id/history',
-    { schema: { hide: true, params: userParams.extend(taskIdParams.shape) } },
+    {
+      schema: {
+        hide: true,
+        params: userParams.extend(taskIdParams.shape),
+        response: { 200: json(taskHistorySchema, 'The history'), ...errors(400, 404) },
+      },
+    },
     (req) => taskHistory(opts.db, req.params.userId, req.params.id),
   );
 
   r.get(
     '/users/:userId/activity',
-    { schema: { hide: true, params: userParams, querystring: activityQuery } },
+    {
+      schema: {
+        hide: true,
+        params: userParams,
+        querystring: activityQuery,
+        response: { 200: json(activityPageSchema, 'A page of activity'), ...errors(400) },
+      },
+    },
     (req) => activityFeed(opts.db, req.params.userId, req.query),
   );
 }
@@ -63,8 +78,10 @@ export async function auditPublicRoutes(app: FastifyInstance, opts: { invoker: I
     {
       schema: {
         tags,
+        operationId: 'getTaskHistory',
         summary: "A task's changes in order: what changed (field, before, after), when, by which client",
         params: taskIdParams,
+        response: { 200: json(taskHistorySchema, 'The history'), ...errors(400, 401, 404, 503) },
       },
     },
     (req, reply) => {
@@ -79,8 +96,10 @@ export async function auditPublicRoutes(app: FastifyInstance, opts: { invoker: I
     {
       schema: {
         tags,
+        operationId: 'listActivity',
         summary: 'Your activity feed, newest first (cursor-paginated)',
         querystring: activityQuery,
+        response: { 200: json(activityPageSchema, 'A page of activity'), ...errors(400, 401, 503) },
       },
     },
     (req, reply) => {

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../../plugins/authenticate.ts';
+import { errors, json } from '../../plugins/openapi.responses.ts';
 import { writeContext } from '../tasks/tasks.routes.ts';
+import { notificationSchema, notificationSettingsSchema } from './notifications.presenter.ts';
 import type { NotificationsService } from './notifications.service.ts';
 
 const idParams = z.object({ id: z.uuid({ message: 'must be a notification id (uuid)' }) });
@@ -51,6 +53,13 @@ const userSettingsBody = z
   .object({ time_zone: z.string().min(1).max(64).describe('IANA zone, e.g. Europe/Paris') })
   .strict();
 
+const notificationList = z
+  .object({ items: z.array(notificationSchema) })
+  .meta({ id: 'NotificationList', description: 'Notifications, newest first' });
+const userSettings = z
+  .object({ time_zone: z.string().describe('IANA zone') })
+  .meta({ id: 'Settings', description: 'Your settings', examples: [{ time_zone: 'Europe/Paris' }] });
+
 /** Notifications and settings under /api/v1 (issue 5 items 6–7). */
 export async function notificationsRoutes(
   app: FastifyInstance,
@@ -65,8 +74,10 @@ export async function notificationsRoutes(
     {
       schema: {
         tags: ['notifications'],
+        operationId: 'listNotifications',
         summary: 'Your notifications, newest first',
         querystring: listQuery,
+        response: { 200: json(notificationList, 'Your notifications'), ...errors(400, 401) },
       },
     },
     (req) =>
@@ -78,7 +89,15 @@ export async function notificationsRoutes(
   );
   r.post(
     '/notifications/:id/read',
-    { schema: { tags: ['notifications'], summary: 'Mark a notification read', params: idParams } },
+    {
+      schema: {
+        tags: ['notifications'],
+        operationId: 'markNotificationRead',
+        summary: 'Mark a notification read',
+        params: idParams,
+        response: { 200: json(notificationSchema, 'The notification, read'), ...errors(400, 401, 404) },
+      },
+    },
     (req) => notifications.markRead(currentUser(req).id, req.params.id),
   );
   r.post(
@@ -86,25 +105,51 @@ export async function notificationsRoutes(
     {
       schema: {
         tags: ['notifications'],
+        operationId: 'snoozeNotification',
         summary: 'Hide a notification for a while; it comes back unread and is pushed again',
         params: idParams,
         body: snoozeBody,
+        response: { 200: json(notificationSchema, 'The notification, snoozed'), ...errors(400, 401, 404) },
       },
     },
     (req) => notifications.snooze(writeContext(req), req.params.id, req.body.minutes),
   );
 
-  r.get('/settings', { schema: { tags: ['settings'], summary: 'Your settings' } }, async (req) => ({
-    time_zone: await notifications.getTimeZone(currentUser(req).id),
-  }));
+  r.get(
+    '/settings',
+    {
+      schema: {
+        tags: ['settings'],
+        operationId: 'getSettings',
+        summary: 'Your settings',
+        response: { 200: json(userSettings, 'Your settings'), ...errors(401) },
+      },
+    },
+    async (req) => ({ time_zone: await notifications.getTimeZone(currentUser(req).id) }),
+  );
   r.patch(
     '/settings',
-    { schema: { tags: ['settings'], summary: 'Change your settings (time zone)', body: userSettingsBody } },
+    {
+      schema: {
+        tags: ['settings'],
+        operationId: 'updateSettings',
+        summary: 'Change your settings (time zone)',
+        body: userSettingsBody,
+        response: { 200: json(userSettings, 'Your settings after the change'), ...errors(400, 401) },
+      },
+    },
     async (req) => ({ time_zone: await notifications.setTimeZone(currentUser(req).id, req.body.time_zone) }),
   );
   r.get(
     '/settings/notifications',
-    { schema: { tags: ['settings'], summary: 'Notification channels' } },
+    {
+      schema: {
+        tags: ['settings'],
+        operationId: 'getNotificationSettings',
+        summary: 'Notification channels',
+        response: { 200: json(notificationSettingsSchema, 'Your notification channels'), ...errors(401) },
+      },
+    },
     (req) => notifications.getSettings(currentUser(req).id),
   );
   r.put(
@@ -112,8 +157,13 @@ export async function notificationsRoutes(
     {
       schema: {
         tags: ['settings'],
+        operationId: 'updateNotificationSettings',
         summary: 'Change notification channels (fields left out keep their value)',
         body: settingsBody,
+        response: {
+          200: json(notificationSettingsSchema, 'Your notification channels after the change'),
+          ...errors(400, 401),
+        },
       },
     },
     (req) => notifications.putSettings(currentUser(req).id, req.body),

@@ -4,6 +4,7 @@ import {
   localDateTime,
   nextOccurrence,
   previewOccurrences,
+  type RecurrenceMode,
 } from '@taskstream/core';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Clock } from '../../infra/clock/clock.ts';
@@ -134,7 +135,7 @@ export class RecurringService {
     user: AuthUser,
     id: string,
     count: number,
-  ): Promise<{ rrule: string; mode: string; description: string; items: OccurrencePreview[] }> {
+  ): Promise<{ rrule: string; mode: RecurrenceMode; description: string; items: OccurrencePreview[] }> {
     const row = await this.recurringTask(user, id);
     const rule = ruleOf(row)!;
     const tz = rule.dtstart.tz;
