@@ -95,7 +95,9 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
         await v1.register(tokensRoutes, { db, clock });
         await v1.register(recurrenceRoutes, { recurring });
         await v1.register(notificationsRoutes, {
-          notifications: new NotificationsService(db, clock, () => infra.outboxWritten()),
+          notifications: new NotificationsService(db, clock, () => infra.outboxWritten(), {
+            webhookAllowPrivate: config.webhookAllowPrivate,
+          }),
         });
         await v1.register(auditPublicRoutes, { invoker: infra.invoker });
       },
@@ -143,6 +145,7 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
       scheduler: infra.scheduler,
       outboxWritten: () => infra.outboxWritten(),
       smtpUrl: config.smtpUrl,
+      webhookAllowPrivate: config.webhookAllowPrivate,
       baseUrl: config.baseUrl,
       log: app.log.child({ component: 'notifier' }),
     });

@@ -32,6 +32,10 @@ const envSchema = z.object({
     .optional(),
   AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
   // the assistant (issue 10); the key itself is read through the secrets port, never kept in Config
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_API_KEY_FILE: z.string().optional(),
@@ -62,13 +66,19 @@ export interface Config {
   /** sign-in / sign-up attempts per IP per minute */
   authRateLimit: number;
   dbPoolSize: number;
+  /** webhooks may target loopback and private networks (off by default: a user's URL must not reach the server's network) */
+  webhookAllowPrivate: boolean;
   /** STATE_STORE: embedded (the kv table) or dapr (State API, component DAPR_STATESTORE) */
   state: { store: 'embedded' | 'dapr'; daprComponent: string };
   /**
    * SECRET_STORE: env (variables, or files named by `<NAME>_FILE`) or dapr (Secrets API, component
    * DAPR_SECRETSTORE). `env` holds the raw values for the env adapter; only createInfra reads them, once.
    */
-  secrets: { store: 'env' | 'dapr'; daprComponent: string; env: Readonly<Record<string, string | undefined>> };
+  secrets: {
+    store: 'env' | 'dapr';
+    daprComponent: string;
+    env: Readonly<Record<string, string | undefined>>;
+  };
   assistant: {
     /** OpenAI-compatible endpoint; with neither a key nor a base URL the offline assistant answers */
     baseUrl: string | undefined;
@@ -131,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     authRateLimit: e.AUTH_RATE_LIMIT,
     dbPoolSize: e.DB_POOL_SIZE,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
     state: { store: e.STATE_STORE, daprComponent: e.DAPR_STATESTORE },
     secrets: {
       store: e.SECRET_STORE,
@@ -173,6 +184,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     smtpUrl: undefined,
     authRateLimit: 10_000,
     dbPoolSize: 10,
+    webhookAllowPrivate: false,
     state: { store: 'embedded', daprComponent: 'statestore' },
     secrets: { store: 'env', daprComponent: 'kubernetes', env: {} },
     assistant: { baseUrl: undefined, model: defaultModel, chatRateLimit: 10_000, mcpRateLimit: 10_000 },

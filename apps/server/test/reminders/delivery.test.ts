@@ -76,7 +76,11 @@ let api: (method: string, url: string, payload?: unknown) => Promise<ApiResult>;
 beforeAll(async () => {
   await receiver.start();
   await sink.start();
-  t = await createTestApp({ clock, config: { smtpUrl: `smtp://127.0.0.1:${sink.port}` } });
+  // the webhook receiver listens on loopback, which only WEBHOOK_ALLOW_PRIVATE lets a webhook reach
+  t = await createTestApp({
+    clock,
+    config: { smtpUrl: `smtp://127.0.0.1:${sink.port}`, webhookAllowPrivate: true },
+  });
   u = await t.signUp({ timeZone: 'Europe/Paris' });
   api = apiAs(t, u);
 });

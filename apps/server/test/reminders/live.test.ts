@@ -34,7 +34,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/taskstream`;
-  t = await createTestApp({ clock });
+  // the webhook receiver listens on loopback, which only WEBHOOK_ALLOW_PRIVATE lets a webhook reach
+  t = await createTestApp({ clock, config: { webhookAllowPrivate: true } });
   const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
   base = url.replace(/^http/, 'ws');
 });

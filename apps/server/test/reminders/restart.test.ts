@@ -38,6 +38,8 @@ async function startServer(): Promise<void> {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       BASE_URL: `http://127.0.0.1:${port}`,
+      // the webhook receiver of this test listens on loopback
+      WEBHOOK_ALLOW_PRIVATE: 'true',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -20,6 +20,7 @@ import {
   toSettingsDto,
 } from './notifications.presenter.ts';
 import type { OutboundDelivery } from './outbound.ts';
+import { checkWebhookTarget } from './webhook-target.ts';
 
 /** `notification.created` on `task-updates`: what the realtime gateway pushes to the owner's sockets. */
 export interface NotificationCreatedPayload {
@@ -44,6 +45,7 @@ export class NotificationsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly outboxWritten: () => void,
+    private readonly opts: { webhookAllowPrivate: boolean } = { webhookAllowPrivate: false },
   ) {}
 
   async list(
@@ -110,6 +112,17 @@ export class NotificationsService {
 
   async putSettings(userId: string, update: SettingsUpdate): Promise<NotificationSettingsDto> {
     const given = Object.fromEntries(Object.entries(update).filter(([, v]) => v !== undefined));
+    if (update.webhook_url) {
+      // an unresolvable name is let through here and checked again at every delivery
+      const target = await checkWebhookTarget(update.webhook_url, {
+        allowPrivate: this.opts.webhookAllowPrivate,
+      });
+      if (!target.ok && !target.retryable) {
+        throw new DomainError('VALIDATION_FAILED', 'The webhook URL is not allowed', [
+          { path: 'body.webhook_url', message: target.reason },
+        ]);
+      }
+    }
     const merged: NotificationSettingsDto = { ...(await this.getSettings(userId)), ...given };
     if (merged.webhook_url && !merged.webhook_secret)
       merged.webhook_secret = `whsec_${randomBytes(24).toString('base64url')}`;

@@ -13,6 +13,8 @@ export interface NotifierRoleDeps {
   scheduler: Scheduler;
   outboxWritten: () => void;
   smtpUrl: string | undefined;
+  /** WEBHOOK_ALLOW_PRIVATE */
+  webhookAllowPrivate: boolean;
   baseUrl: string;
   log?: FastifyBaseLogger;
   /** tests inject a mailer or a fetch; production builds the SMTP mailer from SMTP_URL */
@@ -43,6 +45,7 @@ export function createNotifierRole(deps: NotifierRoleDeps): NotifierRole {
     (deps.smtpUrl ? createSmtpMailer(deps.smtpUrl, `Taskstream <no-reply@${host}>`) : undefined);
   const outbound = new OutboundDelivery(db, clock, {
     mailer,
+    allowPrivateTargets: deps.webhookAllowPrivate,
     ...(log ? { log } : {}),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });

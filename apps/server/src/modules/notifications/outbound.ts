@@ -6,6 +6,7 @@ import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db } from '../../infra/db/db.ts';
 import { notificationSettings, notifications, webhookDeliveries } from '../../infra/db/schema.ts';
 import { type DeliveryState, type NotificationDto, toNotificationDto } from './notifications.presenter.ts';
+import { checkWebhookTarget, type Resolve } from './webhook-target.ts';
 
 /** One outgoing email. */
 export interface MailMessage {
@@ -69,6 +70,10 @@ export interface OutboundOptions {
   mailer?: Mailer | undefined;
   log?: FastifyBaseLogger;
   fetch?: typeof fetch;
+  /** WEBHOOK_ALLOW_PRIVATE: deliver to loopback and private addresses too */
+  allowPrivateTargets?: boolean;
+  /** host name → addresses (tests); the system resolver by default */
+  resolve?: Resolve;
   /** per-attempt HTTP timeout */
   timeoutMs?: number;
   /** how often pending deliveries are looked at when nothing kicks the worker */
@@ -244,6 +249,16 @@ export class OutboundDelivery {
       .where(eq(notificationSettings.userId, userId))
       .limit(1);
     if (!settings?.secret) throw new PermanentDeliveryError('no webhook secret configured');
+    // Checked again at every attempt: the name may resolve elsewhere now than when the URL was saved. A
+    // redirect is never followed (redirect: 'manual' below), so no other host is reached unchecked.
+    const target = await checkWebhookTarget(url, {
+      allowPrivate: this.opts.allowPrivateTargets ?? false,
+      ...(this.opts.resolve ? { resolve: this.opts.resolve } : {}),
+    });
+    if (!target.ok) {
+      const message = `webhook URL refused: ${target.reason}`;
+      throw target.retryable ? new Error(message) : new PermanentDeliveryError(message);
+    }
     const raw = JSON.stringify(body);
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     const res = await this.fetch(url, {
