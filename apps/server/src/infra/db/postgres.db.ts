@@ -9,6 +9,9 @@ export function createPostgresDatabase(url: string, poolSize = 20): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client's error (e.g. the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // A checked-out client loses that listener; if its connection dies between two queries (a transaction
+  // awaiting JS), its 'error' would be unhandled and kill the process. Its next query fails instead.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool, { schema }) as unknown as Db;
   let closed = false;
   return {
