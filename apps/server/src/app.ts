@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -33,8 +31,7 @@ import { inputGuardPlugin } from './plugins/input-guard.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { UserRateLimiter } from './plugins/user-rate-limit.ts';
 import { htmlCsp, securityHeadersPlugin } from './plugins/security-headers.ts';
-
-export const webRoot = new URL('../../web/public', import.meta.url).pathname;
+import { webAppPlugin } from './plugins/web-app.ts';
 
 export interface AppServices {
   tasks: TasksService;
@@ -109,12 +106,7 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
       guard: infra.internalGuard,
       limiter: new UserRateLimiter(config.assistant.mcpRateLimit, clock),
     });
-    if (existsSync(webRoot))
-      await app.register(fastifyStatic, {
-        root: webRoot,
-        wildcard: false,
-        setHeaders: htmlCsp(config.baseUrl),
-      });
+    await app.register(webAppPlugin, { setHeaders: htmlCsp(config.baseUrl) });
   }
 
   // ---- event roles: each registers only its own subscriptions and routes (issue 3) ----

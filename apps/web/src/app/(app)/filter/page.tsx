@@ -1,0 +1,58 @@
+'use client';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { Suspense, useState } from 'react';
+import { FilterEditor } from '../../../ui/filter-editor';
+import { useShell } from '../../../ui/shell-context';
+import { TaskView } from '../../../ui/task-view';
+
+function FilterView() {
+  const id = useSearchParams().get('id') ?? '';
+  const shell = useShell();
+  const router = useRouter();
+  const [editing, setEditing] = useState(false);
+  const filter = shell.savedFilters.find((f) => f.id === id);
+  if (!filter) return <p className="p-6">This filter does not exist (any more).</p>;
+  return (
+    <>
+      <TaskView
+        view={{ kind: 'filter', id }}
+        title={filter.name}
+        filterText={filter.query}
+        headerExtra={
+          <div className="flex items-center gap-2 text-sm">
+            <code className="rounded bg-zinc-100 px-2 py-0.5 dark:bg-zinc-800">{filter.query}</code>
+            <button type="button" className="underline" onClick={() => setEditing(true)}>
+              Edit filter
+            </button>
+            <button
+              type="button"
+              className="text-red-700 underline dark:text-red-300"
+              onClick={() => {
+                if (!confirm(`Delete the filter “${filter.name}”?`)) return;
+                shell.saveFilters(shell.savedFilters.filter((f) => f.id !== id));
+                router.push('/inbox');
+              }}
+            >
+              Delete filter
+            </button>
+          </div>
+        }
+      />
+      <FilterEditor
+        open={editing}
+        initial={filter}
+        timeZone={shell.timeZone}
+        onClose={() => setEditing(false)}
+        onSave={(f) => shell.saveFilters(shell.savedFilters.map((x) => (x.id === f.id ? f : x)))}
+      />
+    </>
+  );
+}
+
+export default function FilterPage() {
+  return (
+    <Suspense>
+      <FilterView />
+    </Suspense>
+  );
+}
