@@ -190,7 +190,8 @@ function parseRecurrence(s: Scan): RecurrenceHit | undefined {
   for (let i = 0; i < s.toks.length; i++) {
     const r = matchRecurrence(s, i);
     if (r) {
-      consume(s, i, r.end, 'recurrence');
+      // "Rent due every month": the "due" belongs to the schedule, not the title.
+      consume(s, w(s, i - 1) === 'due' ? i - 1 : i, r.end, 'recurrence');
       return r;
     }
   }

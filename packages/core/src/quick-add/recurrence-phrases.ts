@@ -1,4 +1,4 @@
-import { addMonths, daysInMonth, weekdayOf, ymdOf } from './civil.ts';
+import { addMonths, dayOf, daysInMonth, isLeap, weekdayOf, ymdOf } from './civil.ts';
 import { addUnits, type DateHit, matchDate } from './dates.ts';
 import {
   cardinal,
@@ -25,9 +25,9 @@ export interface RecurrenceHit {
   /** nth weekdays of the month for MONTHLY: "3rd friday" → [{ n: 3, wd: 5 }], "last friday" → n = -1 */
   nthDays?: { n: number; wd: number }[];
   byMonthDay?: number[];
-  byMonth?: number;
-  /** positions among the month's workdays (BYSETPOS), "every 15th and last workday" */
-  workdayPos?: number[];
+  byMonth?: number[];
+  /** positions among the month's days in `byDay` (BYSETPOS): "every 15th and last workday", "the 2nd and last wed and sat" */
+  setPos?: number[];
   time?: number;
   mode: 'due' | 'completion';
   start?: DateHit;
@@ -46,7 +46,7 @@ const FREQ_OF_UNIT: Record<Unit, Freq | null> = {
   year: 'YEARLY',
 };
 
-const ADVERBS = new Map<string, { freq: Freq; interval: number; time?: number }>([
+const ADVERBS = new Map<string, { freq: Freq; interval: number; time?: number; byMonthDay?: number[] }>([
   ['daily', { freq: 'DAILY', interval: 1 }],
   ['nightly', { freq: 'DAILY', interval: 1, time: DAYPARTS.get('night')! }],
   ['weekly', { freq: 'WEEKLY', interval: 1 }],
@@ -62,6 +62,13 @@ const ADVERBS = new Map<string, { freq: Freq; interval: number; time?: number }>
   ['semiannual', { freq: 'MONTHLY', interval: 6 }],
   ['biannual', { freq: 'YEARLY', interval: 2 }],
   ['biyearly', { freq: 'YEARLY', interval: 2 }],
+  ['semiannually', { freq: 'MONTHLY', interval: 6 }],
+  ['semi-annually', { freq: 'MONTHLY', interval: 6 }],
+  ['semi-annual', { freq: 'MONTHLY', interval: 6 }],
+  ['semiyearly', { freq: 'MONTHLY', interval: 6 }],
+  // Twice a month on fixed days, the payroll meaning of "semimonthly".
+  ['semimonthly', { freq: 'MONTHLY', interval: 1, byMonthDay: [1, 15] }],
+  ['semi-monthly', { freq: 'MONTHLY', interval: 1, byMonthDay: [1, 15] }],
 ]);
 
 /** Words after which an adverb like "daily" is still a schedule, not an adjective ("daily standup"). */
@@ -100,15 +107,48 @@ function weekdayOrPlural(low: string | undefined): number | null {
   return WEEKDAYS.get(low) ?? WEEKDAYS_PLURAL.get(low) ?? null;
 }
 
-/** "mon, wed and fri", "monday & friday": returns the days and the index after the list. */
+/** Weekdays from `from` to `to` inclusive, wrapping past Sunday ("sundays through wednesdays"). */
+function weekdayRange(from: number, to: number): number[] {
+  const out = [from];
+  for (let d = from; d !== to && out.length < 7; ) {
+    d = (d % 7) + 1;
+    out.push(d);
+  }
+  return out;
+}
+
+/** Weekdays packed in one token: "mon-fri", "mon/wed/fri". */
+function packedWeekdays(low: string | undefined): number[] | null {
+  if (low === undefined || low.length > 40 || !/^[a-z]+(?:[-/\u2013][a-z]+)+$/.test(low)) return null;
+  const range = low.split(/[-\u2013]/);
+  if (range.length === 2) {
+    const a = weekdayOrPlural(range[0]);
+    const b = weekdayOrPlural(range[1]);
+    return a !== null && b !== null ? weekdayRange(a, b) : null;
+  }
+  const days = low.split('/').map(weekdayOrPlural);
+  return days.every((d) => d !== null) && days.length > 1 ? [...new Set(days as number[])] : null;
+}
+
+const RANGE_SEPS = new Set(['through', 'thru', 'to', '-', '\u2013']);
+
+/** "mon, wed and fri", "monday & friday", "mondays through fridays", "mon-fri": the days and the index after. */
 function weekdayList(s: Scan, i: number): { days: number[]; end: number } | null {
   const first = weekdayOrPlural(w(s, i));
-  if (first === null) return null;
-  const days = [first];
+  const packed = first === null ? packedWeekdays(w(s, i)) : null;
+  if (first === null && packed === null) return null;
+  const days = packed ?? [first!];
   let end = i + 1;
   for (;;) {
     let j = end;
     const sep = w(s, j);
+    if (sep !== undefined && RANGE_SEPS.has(sep) && first !== null && days.length === 1) {
+      const to = weekdayOrPlural(w(s, j + 1));
+      if (to === null) break;
+      days.splice(0, 1, ...weekdayRange(first, to));
+      end = j + 2;
+      continue;
+    }
     if (sep === ',' || sep === 'and' || sep === '&' || sep === '+' || sep === '/') {
       j++;
       if (sep === ',' && w(s, j) === 'and') j++;
@@ -119,6 +159,25 @@ function weekdayList(s: Scan, i: number): { days: number[]; end: number } | null
     end = j + 1;
   }
   return { days, end };
+}
+
+/** "august and december", "jan, feb": months and the index after. */
+function monthList(s: Scan, i: number): { months: number[]; end: number } | null {
+  const months: number[] = [];
+  let j = i;
+  let end = i;
+  for (let guard = 0; guard < 12; guard++) {
+    const m = MONTHS.get(w(s, j) ?? '');
+    if (m === undefined) break;
+    if (!months.includes(m)) months.push(m);
+    end = j + 1;
+    const sep = w(s, end);
+    if (sep === ',' || sep === 'and' || sep === '&' || sep === 'or') {
+      j = end + 1;
+      if (sep === ',' && w(s, j) === 'and') j++;
+    } else break;
+  }
+  return months.length > 0 ? { months, end } : null;
 }
 
 /** "27th", "1st and 15th", "15th and last day", "15, 30": month days (-1 = last day). */
@@ -160,13 +219,16 @@ function schedule(s: Scan, i: number, hit: RecurrenceHit): number | null {
   // "every other week", "every 3 days", "every second month", "every 2 weeks".
   let n: number | null = null;
   let j = i;
-  if (a === 'other') {
+  const after = w(s, i + 1);
+  const weekendNext = after === 'weekend' || after === 'weekends';
+  if (a === 'other' || a === 'alternate') {
     n = 2;
     j++;
-  } else if (cardinal(a) !== null && unit(w(s, i + 1)) !== null) {
+  } else if (cardinal(a) !== null && (unit(after) !== null || weekendNext)) {
     n = cardinal(a);
     j++;
-  } else if (ordinal(a) !== null && !/^\d/.test(a) && unit(w(s, i + 1)) !== null) {
+  } else if (ordinal(a) !== null && (unit(after) !== null || weekendNext)) {
+    // "every 5th day", "every third week", "every second weekend"
     n = ordinal(a);
     j++;
   } else {
@@ -197,7 +259,7 @@ function schedule(s: Scan, i: number, hit: RecurrenceHit): number | null {
       hit.byDay = wl.days;
       return wl.end;
     }
-    if (b === 'weekend') {
+    if (b === 'weekend' || b === 'weekends') {
       hit.freq = 'WEEKLY';
       hit.interval = n;
       hit.byDay = WEEKEND;
@@ -248,19 +310,19 @@ function schedule(s: Scan, i: number, hit: RecurrenceHit): number | null {
   const pos = workdayPositions(s, i);
   if (pos) {
     hit.freq = 'MONTHLY';
-    hit.workdayPos = pos.pos;
+    hit.byDay = [1, 2, 3, 4, 5];
+    hit.setPos = pos.pos;
     return pos.end;
   }
   // "every jan 27", "every 27 jan", "every january 27th"
   const mon = MONTHS.get(a);
   if (mon !== undefined) {
-    const b = w(s, i + 1);
-    const d = b !== undefined && /^\d{1,2}$/.test(b) ? Number(b) : ordinal(b);
     hit.freq = 'YEARLY';
-    hit.byMonth = mon;
-    if (d !== null && d >= 1 && d <= daysInMonth(2000, mon)) {
-      hit.byMonthDay = [d];
-      return i + 2;
+    hit.byMonth = [mon];
+    const md = monthDayList(s, i + 1);
+    if (md && md.days.every((d) => d >= 1 && d <= daysInMonth(2000, mon))) {
+      hit.byMonthDay = md.days;
+      return md.end;
     }
     hit.byMonthDay = [1];
     return i + 1;
@@ -272,7 +334,7 @@ function schedule(s: Scan, i: number, hit: RecurrenceHit): number | null {
     const mon2 = MONTHS.get(w(s, after) ?? '');
     if (mon2 !== undefined && md.days.length === 1 && md.days[0]! > 0) {
       hit.freq = 'YEARLY';
-      hit.byMonth = mon2;
+      hit.byMonth = [mon2];
       hit.byMonthDay = md.days;
       return after + 1;
     }
@@ -353,22 +415,76 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
         j = wl.end;
         continue;
       }
+      // "monthly on mondays": every Monday, not one date a month.
+      if (
+        wl &&
+        hit.freq === 'MONTHLY' &&
+        hit.interval === 1 &&
+        hit.byDay === undefined &&
+        hit.byMonthDay === undefined &&
+        WEEKDAYS_PLURAL.has(w(s, j + 1)!)
+      ) {
+        hit.freq = 'WEEKLY';
+        hit.byDay = wl.days;
+        j = wl.end;
+        continue;
+      }
+      const wk = w(s, j + 1);
+      if (
+        (wk === 'weekdays' || wk === 'workdays' || wk === 'weekends') &&
+        (hit.freq === 'WEEKLY' || hit.freq === 'DAILY') &&
+        hit.byDay === undefined
+      ) {
+        hit.freq = 'WEEKLY';
+        hit.byDay = wk === 'weekends' ? WEEKEND : [1, 2, 3, 4, 5];
+        j += 2;
+        continue;
+      }
+      // "every week on the 2nd day": days of an ISO week, Monday first.
+      if (a === 'on' && hit.freq === 'WEEKLY' && hit.byDay === undefined) {
+        const k = w(s, j + 1) === 'the' ? j + 2 : j + 1;
+        const n = ordinal(w(s, k));
+        if (n !== null && n <= 7 && w(s, k + 1) === 'day') {
+          hit.byDay = [n];
+          j = k + 2;
+          continue;
+        }
+      }
+      // "every year on july 4th", "yearly on march 9", "every year on mar 3 and 17"
+      const mon = MONTHS.get(w(s, j + 1) ?? '');
+      if (a === 'on' && hit.freq === 'YEARLY' && mon !== undefined && hit.byMonth === undefined) {
+        const mdl = monthDayList(s, j + 2);
+        if (mdl && mdl.days.every((d) => d >= 1 && d <= daysInMonth(2000, mon))) {
+          hit.byMonth = [mon];
+          hit.byMonthDay = mdl.days;
+          j = mdl.end;
+          continue;
+        }
+      }
+      // "every month on the second friday", "every year on the fourth thursday of november"
+      if (
+        a === 'on' &&
+        (hit.freq === 'MONTHLY' || hit.freq === 'YEARLY') &&
+        hit.nthDays === undefined &&
+        hit.byMonthDay === undefined &&
+        hit.setPos === undefined
+      ) {
+        const probe: RecurrenceHit = { ...hit };
+        const end = positional(s, j + 1, probe, true);
+        if (
+          end !== null &&
+          (probe.byMonthDay === undefined || probe.byMonth !== undefined || hit.freq === 'MONTHLY')
+        ) {
+          Object.assign(hit, probe);
+          j = end;
+          continue;
+        }
+      }
       const md = monthDayList(s, j + 1);
       if (md && hit.freq === 'MONTHLY' && hit.byMonthDay === undefined && hit.nthDays === undefined) {
         hit.byMonthDay = md.days;
         j = md.end;
         continue;
-      }
-      if (a === 'on' && hit.freq === 'MONTHLY' && hit.nthDays === undefined) {
-        let k = j + 1;
-        if (w(s, k) === 'the') k++;
-        const nth = w(s, k) === 'last' ? -1 : ordinal(w(s, k));
-        const wd = WEEKDAYS.get(w(s, k + 1) ?? '');
-        if (nth !== null && nth <= 5 && wd !== undefined) {
-          hit.nthDays = [{ n: nth, wd }];
-          j = k + 2;
-          continue;
-        }
       }
     }
     if (
@@ -381,8 +497,13 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
       a === 'commencing'
     ) {
       let k = j + 1;
-      if (w(s, k) === 'on' || w(s, k) === 'from' || w(s, k) === 'at') k++;
-      const d = matchDate(s, k);
+      if (w(s, k) === 'on' || w(s, k) === 'from' || w(s, k) === 'at' || w(s, k) === 'in') k++;
+      // "from october": a bare month starts on its first day
+      const mon = MONTHS.get(w(s, k) ?? '');
+      const d =
+        mon !== undefined && !/^\d/.test(w(s, k + 1) ?? '') && plainYearAt(s, k + 1) === null
+          ? { end: k + 1, day: monthOnOrAfter(s.today, mon) }
+          : matchDate(s, k);
       if (d && hit.start === undefined) {
         hit.start = d;
         j = d.end;
@@ -408,7 +529,12 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
     ) {
       let k = j + 1;
       if (w(s, k) === 'on' || w(s, k) === 'by') k++;
-      const d = matchDate(s, k);
+      // "until april", "through august": to the end of that month (the next one after the start)
+      const mon = MONTHS.get(w(s, k) ?? '');
+      const d =
+        mon !== undefined && !/^\d/.test(w(s, k + 1) ?? '') && plainYearAt(s, k + 1) === null
+          ? { end: k + 1, day: addMonths(monthOnOrAfter(hit.start?.day ?? s.today, mon), 1) - 1 }
+          : matchDate(s, k);
       if (d && hit.untilDay === undefined && (a !== 'to' || hit.start !== undefined)) {
         hit.untilDay = d.day;
         j = d.end;
@@ -416,6 +542,26 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
       }
     }
     if (a === 'for') {
+      // "for the next 4 weeks" = "for 4 weeks"
+      let k = j + 1;
+      if (w(s, k) === 'the' && w(s, k + 1) === 'next') k += 2;
+      else if (w(s, k) === 'next') k++;
+      if (k > j + 1) {
+        const n2 = cardinal(w(s, k), true);
+        const u2 = unit(w(s, k + 1));
+        if (
+          n2 !== null &&
+          n2 > 0 &&
+          u2 !== null &&
+          u2 !== 'minute' &&
+          hit.forAmount === undefined &&
+          hit.count === undefined
+        ) {
+          hit.forAmount = { n: n2, u: u2 };
+          j = k + 2;
+          continue;
+        }
+      }
       const n = cardinal(w(s, j + 1), true);
       const u = unit(w(s, j + 2));
       if (
@@ -430,18 +576,26 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
         j += 3;
         continue;
       }
-      if (n !== null && n > 0 && w(s, j + 2) === 'times' && hit.count === undefined) {
+      if (n !== null && n > 0 && COUNT_WORDS.has(w(s, j + 2) ?? '') && hit.count === undefined) {
         hit.count = n;
         j += 3;
         continue;
       }
     }
     const n = cardinal(a);
-    if (n !== null && n > 0 && w(s, j + 1) === 'times' && hit.count === undefined) {
+    if (n !== null && n > 0 && COUNT_WORDS.has(w(s, j + 1) ?? '') && hit.count === undefined) {
       hit.count = n;
       j += 2;
       continue;
     }
+    const times = /^(\d{1,4})x$/.exec(a);
+    if (times && Number(times[1]) > 0 && hit.count === undefined) {
+      // "4x"
+      hit.count = Number(times[1]);
+      j += 1;
+      continue;
+    }
+    if ((a === 'except' || a === 'excluding') && except(s, j + 1, hit, (e) => (j = e))) continue;
     if ((a === 'once' || a === 'twice') && hit.count === undefined && j > i) {
       hit.count = a === 'once' ? 1 : 2;
       j += 1;
@@ -450,6 +604,83 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
     break;
   }
   return j;
+}
+
+const ONCE_PER = new Set(['a', 'an', 'per', 'every', 'each']);
+const COUNT_WORDS = new Set(['times', 'occurrences', 'occurences', 'repeats', 'repetitions']);
+
+function plainYearAt(s: Scan, i: number): number | null {
+  const a = w(s, i);
+  return a !== undefined && /^\d{4}$/.test(a) ? Number(a) : null;
+}
+
+/** The first day of the next month `mon` whose last day is not before `day`. */
+function monthOnOrAfter(day: number, mon: number): number {
+  let first = day - ymdOf(day).d + 1;
+  for (let k = 0; k < 12 && ymdOf(first).m !== mon; k++) first = addMonths(first, 1);
+  return first;
+}
+
+/**
+ * "except monday", "except weekends", "except in august and december": RRULE has no exclusion, but BYDAY
+ * and BYMONTH can list the days and months that remain. Calls `done` with the index after the phrase.
+ */
+function except(s: Scan, i: number, hit: RecurrenceHit, done: (end: number) => void): boolean {
+  let k = i;
+  if (w(s, k) === 'on' || w(s, k) === 'in' || w(s, k) === 'for' || w(s, k) === 'during') k++;
+  const a = w(s, k);
+  const wl =
+    a === 'weekends' || a === 'weekend'
+      ? { days: [6, 7], end: k + 1 }
+      : a === 'weekdays'
+        ? { days: [1, 2, 3, 4, 5], end: k + 1 }
+        : weekdayList(s, k);
+  if (wl) {
+    const daily = hit.freq === 'DAILY' && hit.interval === 1 && hit.byDay === undefined;
+    const weekly = hit.freq === 'WEEKLY' && hit.byDay !== undefined;
+    if (!daily && !weekly) return false;
+    const left = (hit.byDay ?? [1, 2, 3, 4, 5, 6, 7]).filter((d) => !wl.days.includes(d));
+    if (left.length === 0) return false;
+    hit.freq = 'WEEKLY';
+    hit.byDay = left;
+    done(wl.end);
+    return true;
+  }
+  const ml = monthList(s, k);
+  if (ml && hit.freq !== 'HOURLY') {
+    const left = (hit.byMonth ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]).filter(
+      (m) => !ml.months.includes(m),
+    );
+    if (left.length === 0) return false;
+    hit.byMonth = left;
+    done(ml.end);
+    return true;
+  }
+  return false;
+}
+
+/**
+ * "(at the) start of every month", "beginning of each month", "end of every month", "at month's end":
+ * the first or last day of each month.
+ */
+function monthEdge(s: Scan, i: number): { day: number; end: number } | null {
+  let j = i;
+  if (w(s, j) === 'at') {
+    j++;
+    const m = w(s, j);
+    if (
+      (m === "month's" || m === 'month\u2019s' || m === 'month') &&
+      (w(s, j + 1) === 'end' || w(s, j + 1) === 'start')
+    )
+      return { day: w(s, j + 1) === 'end' ? -1 : 1, end: j + 2 };
+  }
+  if (w(s, j) === 'the') j++;
+  const a = w(s, j);
+  const day = a === 'end' ? -1 : a === 'start' || a === 'beginning' ? 1 : 0;
+  if (day === 0 || w(s, j + 1) !== 'of') return null;
+  const b = w(s, j + 2);
+  if ((b === 'every' || b === 'each') && w(s, j + 3) === 'month') return { day, end: j + 4 };
+  return null;
 }
 
 /** Is token i a place where a schedule adverb may end ("daily" in "water plants daily", not "daily standup")? */
@@ -469,18 +700,49 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
   if (a === undefined) return null;
   const hit: RecurrenceHit = { end: i, freq: 'DAILY', interval: 1, mode: 'due' };
   let j: number | null = null;
-  // "on the 5th of every month", "the last friday of each month"
+  // "on the 5th of every month", "the last friday of each month", "second sunday in may every year"
   const monthly =
-    a === 'on' || a === 'the' || a === 'last' || ordinal(a) !== null ? ofEveryMonth(s, i, hit) : null;
+    a === 'on' || a === 'the' || a === 'last' || ordinal(a) !== null ? positional(s, i, hit, false) : null;
+  const edge = monthly === null ? monthEdge(s, i) : null;
   if (monthly !== null) j = monthly;
-  else if (a === 'every' || a === 'ev' || a === 'each' || a === 'every!' || a === 'ev!' || a === 'evry') {
+  else if (edge !== null) {
+    hit.freq = 'MONTHLY';
+    hit.byMonthDay = [edge.day];
+    j = edge.end;
+  } else if (WEEKDAYS_PLURAL.has(a) || packedWeekdays(a) !== null) {
+    // "fridays", "tuesdays and thursdays", "mondays through fridays", "mon-fri": weekly by nature.
+    const wl = weekdayList(s, i)!;
+    // "Read Tuesdays with Morrie": a capitalised plural inside the line, followed by a word, is a name.
+    if (i > 0 && /^[A-Z]/.test(s.toks[i]!.text) && !boundaryAt(s, wl.end)) return null;
+    hit.freq = 'WEEKLY';
+    hit.byDay = wl.days;
+    j = wl.end;
+  } else if (a === 'once' && ONCE_PER.has(w(s, i + 1) ?? '') && FREQ_OF_UNIT[unit(w(s, i + 2)) ?? 'minute']) {
+    // "once a month", "once per week"
+    const u = unit(w(s, i + 2))!;
+    hit.freq = FREQ_OF_UNIT[u]!;
+    hit.interval = u === 'quarter' ? 3 : 1;
+    j = i + 3;
+  } else if (a === 'on' && w(s, i + 1) === 'alternate' && FREQ_OF_UNIT[unit(w(s, i + 2)) ?? 'minute']) {
+    // "on alternate days"
+    const u = unit(w(s, i + 2))!;
+    hit.freq = FREQ_OF_UNIT[u]!;
+    hit.interval = u === 'quarter' ? 6 : 2;
+    j = i + 3;
+  } else if (a === 'every' || a === 'ev' || a === 'each' || a === 'every!' || a === 'ev!' || a === 'evry') {
     let k = i + 1;
     if (a.endsWith('!')) hit.mode = 'completion';
     else if (w(s, k) === '!' || (s.toks[k]?.kind === 'punct' && s.toks[k]?.text === '!')) {
       hit.mode = 'completion';
       k++;
     }
-    if (a === 'each' && weekdayOrPlural(w(s, k)) === null && unit(w(s, k)) === null) return null;
+    if (
+      a === 'each' &&
+      weekdayOrPlural(w(s, k)) === null &&
+      unit(w(s, k)) === null &&
+      !DAYPARTS.has(w(s, k) ?? '')
+    )
+      return null;
     j = schedule(s, k, hit);
   } else if (a === 'recur:' || a === 'rec:') {
     // Taskwarrior's recur:weekly / recur:2w (from the due date); todo.txt's rec:1w repeats after completion
@@ -533,6 +795,7 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
     hit.freq = adv.freq;
     hit.interval = adv.interval;
     if (adv.time !== undefined) hit.time = adv.time;
+    if (adv.byMonthDay !== undefined) hit.byMonthDay = adv.byMonthDay;
     j = i + 1;
   } else if (a === 'on' || a === 'weekdays' || a === 'weekends') {
     // "on mondays", "on weekdays": a plural weekday is a weekly schedule.
@@ -555,28 +818,151 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
   return hit;
 }
 
-/** "(on) (the) 5th|last day|first monday of every|each month" → a monthly rule; returns the index after it. */
-function ofEveryMonth(s: Scan, i: number, hit: RecurrenceHit): number | null {
+/** "2nd", "the last", "3rd to last", "first, third and fifth": positions (negative from the end) and the index after. */
+function positionList(s: Scan, i: number): { pos: number[]; end: number } | null {
+  const pos: number[] = [];
+  let j = i;
+  let end = i;
+  for (let guard = 0; guard < 8; guard++) {
+    if (w(s, j) === 'the') j++;
+    const a = w(s, j);
+    let n = a === 'last' ? -1 : a === 'penultimate' ? -2 : ordinal(a);
+    if (n === null) break;
+    j++;
+    if (n > 0 && w(s, j) === 'to' && w(s, j + 1) === 'last') {
+      n = -n;
+      j += 2;
+    } else if (n > 0 && w(s, j) === 'last') {
+      // "second last monday"
+      n = -n;
+      j++;
+    }
+    pos.push(n);
+    end = j;
+    const sep = w(s, j);
+    if (sep === ',' || sep === 'and' || sep === '&') {
+      j++;
+      if (sep === ',' && w(s, j) === 'and') j++;
+      continue;
+    }
+    break;
+  }
+  return pos.length > 0 ? { pos, end } : null;
+}
+
+/** What positions count: weekdays ("tuesday"), "occurrence of wed and sat" (BYSETPOS), days, workdays. */
+type PositionTarget =
+  | { kind: 'weekday'; days: number[]; setPos: boolean; end: number }
+  | { kind: 'day'; end: number }
+  | { kind: 'workday'; end: number };
+
+function positionTarget(s: Scan, i: number): PositionTarget | null {
+  const a = w(s, i);
+  if ((a === 'occurrence' || a === 'occurrences') && w(s, i + 1) === 'of') {
+    const wl = weekdayList(s, i + 2);
+    return wl ? { kind: 'weekday', days: wl.days, setPos: true, end: wl.end } : null;
+  }
+  if (a === 'day' || a === 'days') return { kind: 'day', end: i + 1 };
+  if (a === 'business' && w(s, i + 1) === 'day') return { kind: 'workday', end: i + 2 };
+  if (a === 'work' && w(s, i + 1) === 'day') return { kind: 'workday', end: i + 2 };
+  if (a === 'workday' || a === 'weekday' || a === 'workdays' || a === 'weekdays')
+    return { kind: 'workday', end: i + 1 };
+  const wl = weekdayList(s, i);
+  return wl ? { kind: 'weekday', days: wl.days, setPos: false, end: wl.end } : null;
+}
+
+/** "of every month", "of each other month", "of every 3 months", "of the month", "a month", "monthly": the interval. */
+function monthlySuffix(s: Scan, i: number): { interval: number; end: number } | null {
+  let j = i;
+  const a = w(s, j);
+  if (a === 'monthly') return { interval: 1, end: j + 1 };
+  if (a === 'of' || a === 'in') j++;
+  const b = w(s, j);
+  if (b === 'the' || b === 'a') return w(s, j + 1) === 'month' ? { interval: 1, end: j + 2 } : null;
+  if (b !== 'every' && b !== 'each') return null;
+  const c = w(s, j + 1);
+  if (c === 'month') return { interval: 1, end: j + 2 };
+  const n = c === 'other' || c === 'alternate' ? 2 : (cardinal(c) ?? ordinal(c));
+  const u = w(s, j + 2);
+  if (n !== null && n > 0 && n <= 1000 && (u === 'month' || u === 'months'))
+    return { interval: n, end: j + 3 };
+  return null;
+}
+
+const YEARLY_WORDS = new Set(['annually', 'yearly']);
+
+/** "every year", "each year", "annually", "yearly" after a phrase. */
+function yearlySuffix(s: Scan, i: number): number | null {
+  const a = w(s, i);
+  if (a !== undefined && YEARLY_WORDS.has(a)) return i + 1;
+  if ((a === 'every' || a === 'each') && w(s, i + 1) === 'year') return i + 2;
+  return null;
+}
+
+/**
+ * Positional rules: "the 12th of every other month", "1st and last sunday of every month", "third to last monday
+ * of the month", "the 2nd and the last occurrence of wed and sat", "second sunday in may every year",
+ * "on the last workday of every month". With `inRule` the frequency is already known (a trailer after
+ * "every year on …"), so no suffix is needed. Sets the hit and returns the index after the phrase.
+ */
+function positional(s: Scan, i: number, hit: RecurrenceHit, inRule: boolean): number | null {
   let j = i;
   if (w(s, j) === 'on') j++;
-  if (w(s, j) === 'the') j++;
-  const a = w(s, j);
-  const n = a === 'last' ? -1 : ordinal(a);
-  if (n === null) return null;
-  let k = j + 1;
-  const b = w(s, k);
-  const wd = b === undefined ? undefined : WEEKDAYS.get(b);
-  const isDay = b === 'day';
-  if (wd !== undefined || isDay) k++;
-  else if (n === -1) return null;
-  if (w(s, k) !== 'of' || (w(s, k + 1) !== 'every' && w(s, k + 1) !== 'each') || w(s, k + 2) !== 'month')
-    return null;
-  hit.freq = 'MONTHLY';
-  if (wd !== undefined) {
-    if (n > 5) return null;
-    hit.nthDays = [{ n, wd }];
-  } else hit.byMonthDay = [n];
-  return k + 3;
+  const pl = positionList(s, j);
+  if (!pl) return null;
+  const target = positionTarget(s, pl.end);
+  let end = target?.end ?? pl.end;
+  // "second sunday in may", "the 4th thursday of november"
+  let month: number | undefined;
+  if ((w(s, end) === 'in' || w(s, end) === 'of') && MONTHS.has(w(s, end + 1) ?? '')) {
+    month = MONTHS.get(w(s, end + 1)!)!;
+    end += 2;
+  }
+  let freq: Freq | null = null;
+  let interval = 1;
+  if (inRule) freq = hit.freq === 'YEARLY' || month !== undefined ? 'YEARLY' : 'MONTHLY';
+  else if (month !== undefined) {
+    const y = yearlySuffix(s, end);
+    if (y === null) return null;
+    freq = 'YEARLY';
+    end = y;
+  } else {
+    const m = monthlySuffix(s, end);
+    if (m) {
+      freq = 'MONTHLY';
+      interval = m.interval;
+      end = m.end;
+    } else if (target?.kind === 'weekday' && (pl.pos.length > 1 || target.setPos)) {
+      // "first, third and fifth wednesday": several positions can only mean a monthly rule.
+      freq = 'MONTHLY';
+    } else return null;
+  }
+  if (target === null) {
+    // days of the month: "the 12th of every other month", "on the 1st and 15th of every month"
+    if (month !== undefined || pl.pos.some((n) => n < 0)) return null;
+    hit.byMonthDay = pl.pos;
+  } else if (target.kind === 'day') {
+    if (month !== undefined && freq !== 'YEARLY') return null;
+    hit.byMonthDay = pl.pos;
+  } else if (target.kind === 'workday') {
+    hit.byDay = [1, 2, 3, 4, 5];
+    hit.setPos = pl.pos;
+  } else if (target.setPos) {
+    hit.byDay = target.days;
+    hit.setPos = pl.pos;
+  } else {
+    if (pl.pos.some((n) => n > 5 || n < -5)) return null;
+    hit.nthDays = pl.pos.flatMap((n) => target.days.map((wd) => ({ n, wd })));
+  }
+  if (pl.pos.some((n) => n === 0 || n > 31 || n < -31)) return null;
+  hit.freq = freq;
+  if (!inRule) hit.interval = interval;
+  if (month !== undefined) hit.byMonth = [month];
+  return end;
+}
+
+function dayOfYearStart(y: number): number {
+  return dayOf(y, 1, 1);
 }
 
 /** Does `day` satisfy the rule's BY* parts (interval aside)? */
@@ -584,25 +970,33 @@ function matchesDay(hit: RecurrenceHit, day: number): boolean {
   const { y, m, d } = ymdOf(day);
   const wd = weekdayOf(day);
   const dim = daysInMonth(y, m);
-  if (hit.byMonth !== undefined && m !== hit.byMonth) return false;
+  if (hit.byMonth !== undefined && !hit.byMonth.includes(m)) return false;
   if (hit.byDay !== undefined && !hit.byDay.includes(wd)) return false;
   if (hit.byMonthDay !== undefined && !hit.byMonthDay.some((n) => (n > 0 ? d === n : d === dim + n + 1)))
     return false;
   if (hit.nthDays !== undefined) {
-    const ok = hit.nthDays.some((x) => x.wd === wd && (x.n > 0 ? Math.ceil(d / 7) === x.n : d + 7 > dim));
+    // A YEARLY rule without BYMONTH counts weekdays within the year ("every year on the last monday").
+    const yearly = hit.freq === 'YEARLY' && hit.byMonth === undefined;
+    const first = yearly ? dayOfYearStart(y) : day - d + 1;
+    const len = yearly ? (isLeap(y) ? 366 : 365) : dim;
+    const k = day - first;
+    const ok = hit.nthDays.some(
+      (x) =>
+        x.wd === wd && (x.n > 0 ? Math.floor(k / 7) + 1 === x.n : Math.floor((len - 1 - k) / 7) + 1 === -x.n),
+    );
     if (!ok) return false;
   }
-  if (hit.workdayPos !== undefined) {
-    if (wd > 5) return false;
+  if (hit.setPos !== undefined) {
+    // BYSETPOS: the day's place among the month's days that match BYDAY.
+    const days = hit.byDay ?? [1, 2, 3, 4, 5, 6, 7];
     let before = 0;
     let after = 0;
     for (let k = 1; k <= dim; k++) {
-      const kwd = weekdayOf(day - d + k);
-      if (kwd > 5) continue;
+      if (!days.includes(weekdayOf(day - d + k))) continue;
       if (k < d) before++;
       else if (k > d) after++;
     }
-    if (!hit.workdayPos.some((p) => (p > 0 ? before + 1 === p : after + 1 === -p))) return false;
+    if (!hit.setPos.some((p) => (p > 0 ? before + 1 === p : after + 1 === -p))) return false;
   }
   return true;
 }
@@ -618,7 +1012,7 @@ export function firstOccurrence(hit: RecurrenceHit, s: Scan, time: number | unde
     hit.byDay !== undefined ||
     hit.byMonthDay !== undefined ||
     hit.nthDays !== undefined ||
-    hit.workdayPos !== undefined ||
+    hit.setPos !== undefined ||
     hit.byMonth !== undefined;
   if (!constrained) {
     if (!passed(start)) return start;
@@ -632,7 +1026,7 @@ export function firstOccurrence(hit: RecurrenceHit, s: Scan, time: number | unde
   for (let k = 0; k < limit; k++) {
     const day = start + k;
     if (matchesDay(hit, day) && !passed(day)) return day;
-    if (hit.byMonth !== undefined && k > 0 && ymdOf(day).d === 1 && ymdOf(day).m !== hit.byMonth) {
+    if (hit.byMonth !== undefined && k > 0 && ymdOf(day).d === 1 && !hit.byMonth.includes(ymdOf(day).m)) {
       // skip to the next month quickly; months other than BYMONTH never match
       const next = addMonths(day, 1) - 1;
       k = next - start;
@@ -645,7 +1039,7 @@ export function firstOccurrence(hit: RecurrenceHit, s: Scan, time: number | unde
 export function rruleOf(hit: RecurrenceHit, until: string | undefined): string {
   const parts = [`FREQ=${hit.freq}`];
   if (hit.interval > 1) parts.push(`INTERVAL=${hit.interval}`);
-  if (hit.byMonth !== undefined) parts.push(`BYMONTH=${hit.byMonth}`);
+  if (hit.byMonth !== undefined) parts.push(`BYMONTH=${[...hit.byMonth].sort((x, y) => x - y).join(',')}`);
   if (hit.byMonthDay !== undefined) parts.push(`BYMONTHDAY=${hit.byMonthDay.join(',')}`);
   if (hit.byDay !== undefined)
     parts.push(
@@ -656,7 +1050,7 @@ export function rruleOf(hit: RecurrenceHit, until: string | undefined): string {
     );
   if (hit.nthDays !== undefined)
     parts.push(`BYDAY=${hit.nthDays.map((x) => `${x.n}${RRULE_DAY[x.wd]}`).join(',')}`);
-  if (hit.workdayPos !== undefined) parts.push(`BYDAY=MO,TU,WE,TH,FR;BYSETPOS=${hit.workdayPos.join(',')}`);
+  if (hit.setPos !== undefined) parts.push(`BYSETPOS=${hit.setPos.join(',')}`);
   if (hit.count !== undefined) parts.push(`COUNT=${hit.count}`);
   else if (until !== undefined) parts.push(`UNTIL=${until}`);
   return parts.join(';');

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseQuickAdd } from '../../src/quick-add/index.ts';
+import { parseRecurrence } from '../../src/recurrence/index.ts';
 
 /** Words the grammar reacts to, mixed with noise, so random inputs exercise the parsers deeply. */
 const VOCAB = [
@@ -79,6 +80,24 @@ const VOCAB = [
   'an',
   'p1',
   'p4',
+  'fridays',
+  'mon-fri',
+  'once',
+  'except',
+  'occurrence',
+  'second',
+  'to',
+  'month',
+  'quarterly',
+  'semimonthly',
+  'twice',
+  'x4',
+  '4x',
+  'through',
+  '03.04',
+  'thursdy',
+  "o'clock",
+  '2.5',
   '!!!',
   '!',
   '!!1',
@@ -161,8 +180,11 @@ describe('quick-add properties', () => {
           if (r.due.time !== undefined) expect(r.due.time).toMatch(/^([01]\d|2[0-3]):[0-5]\d$/);
           expect(r.due.all_day).toBe(r.due.time === undefined);
         }
-        if (r.recurrence)
+        if (r.recurrence) {
           expect(r.recurrence.rrule).toMatch(/^FREQ=(HOURLY|DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[-\w,]+)*$/);
+          // the recurrence engine accepts every rule the parser writes
+          expect(() => parseRecurrence(r.recurrence!.rrule), r.recurrence.rrule).not.toThrow();
+        }
         for (const rem of r.reminders) {
           if ('before' in rem) expect(rem.before).toMatch(/^P(\d+[YMWD])*(T(\d+H)?(\d+M)?)?$/);
           else expect(rem.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
