@@ -172,7 +172,10 @@ function weekdayAt(s: Scan, i: number, cued: boolean): number | null {
     // "Enjoy the sun" and "sat down" stay titles.
     const next = s.toks[i + 1];
     const endsHere = next === undefined || next.kind === 'punct' || s.used[i + 1] === true;
-    const timed = next !== undefined && /^\d{1,2}(?::\d{2})?(?:am|pm)$|^\d{1,2}:\d{2}$|^at$/.test(next.low);
+    const timed =
+      next !== undefined &&
+      (/^\d{1,2}(?::\d{2})?(?:am|pm)$|^\d{1,2}:\d{2}$|^at$/.test(next.low) ||
+        (DAYPARTS.has(next.low) && next.low !== 'tonight'));
     const isSun = a === 'sun' || a === 'sat';
     const cue = prev !== undefined && CUES.has(prev) && prev !== 'the' && prev !== 'and';
     // At the start of the line ("Sat 9am car wash", "Mon: prep slides") a time or a colon must follow:
@@ -487,7 +490,9 @@ function moreAmounts(s: Scan, t: Span3): void {
     let j = t.end;
     if (w(s, j) === 'and' || w(s, j) === ',') j++;
     if (!/^\d/.test(w(s, j) ?? '')) break;
-    const more = amount(s, j, false);
+    // after a larger unit, a bare "m" means minutes: "1h 30m"
+    const mins = /^(\d{1,4})m$/.exec(w(s, j)!);
+    const more = mins ? { n: Number(mins[1]), u: 'minute' as Unit, end: j + 1 } : amount(s, j, false);
     if (!more) break;
     addAmount(t, more.n, more.u);
     t.end = more.end;

@@ -3,6 +3,7 @@ import { DATE_PREPS, type DateHit, matchDate } from './dates.ts';
 import { type Priority, parsePriority } from './priority.ts';
 import {
   firstOccurrence,
+  keepAsTitle,
   keepUnrepresentable,
   matchRecurrence,
   type RecurrenceHit,
@@ -189,9 +190,14 @@ function parseRecurrence(s: Scan): RecurrenceHit | undefined {
   keepUnrepresentable(s);
   for (let i = 0; i < s.toks.length; i++) {
     const r = matchRecurrence(s, i);
+    if (r?.unrepresentable !== undefined) {
+      keepAsTitle(s, i, r.unrepresentable);
+      return undefined;
+    }
     if (r) {
-      // "Rent due every month": the "due" belongs to the schedule, not the title.
-      consume(s, w(s, i - 1) === 'due' ? i - 1 : i, r.end, 'recurrence');
+      // "Rent due every month", "once every two weeks": the word before belongs to the schedule, not the title.
+      const lead = w(s, i - 1) === 'due' || (w(s, i - 1) === 'once' && w(s, i) === 'every');
+      consume(s, lead ? i - 1 : i, r.end, 'recurrence');
       return r;
     }
   }

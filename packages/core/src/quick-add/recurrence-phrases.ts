@@ -34,6 +34,8 @@ export interface RecurrenceHit {
   untilDay?: number;
   count?: number;
   forAmount?: { n: number; u: Unit };
+  /** set when the phrase goes on with something RRULE cannot express: the token index where it ends */
+  unrepresentable?: number;
 }
 
 const FREQ_OF_UNIT: Record<Unit, Freq | null> = {
@@ -159,6 +161,11 @@ function weekdayList(s: Scan, i: number): { days: number[]; end: number } | null
     end = j + 1;
   }
   return { days, end };
+}
+
+/** Days of the month that exist in month `mon` of some year (Feb 29 included). */
+function fitsMonth(days: number[], mon: number): boolean {
+  return days.every((d) => d >= 1 && d <= daysInMonth(2000, mon));
 }
 
 /** "august and december", "jan, feb": months and the index after. */
@@ -320,7 +327,7 @@ function schedule(s: Scan, i: number, hit: RecurrenceHit): number | null {
     hit.freq = 'YEARLY';
     hit.byMonth = [mon];
     const md = monthDayList(s, i + 1);
-    if (md && md.days.every((d) => d >= 1 && d <= daysInMonth(2000, mon))) {
+    if (md && fitsMonth(md.days, mon)) {
       hit.byMonthDay = md.days;
       return md.end;
     }
@@ -454,7 +461,7 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
       const mon = MONTHS.get(w(s, j + 1) ?? '');
       if (a === 'on' && hit.freq === 'YEARLY' && mon !== undefined && hit.byMonth === undefined) {
         const mdl = monthDayList(s, j + 2);
-        if (mdl && mdl.days.every((d) => d >= 1 && d <= daysInMonth(2000, mon))) {
+        if (mdl && fitsMonth(mdl.days, mon)) {
           hit.byMonth = [mon];
           hit.byMonthDay = mdl.days;
           j = mdl.end;
@@ -712,8 +719,9 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
   } else if (WEEKDAYS_PLURAL.has(a) || packedWeekdays(a) !== null) {
     // "fridays", "tuesdays and thursdays", "mondays through fridays", "mon-fri": weekly by nature.
     const wl = weekdayList(s, i)!;
-    // "Read Tuesdays with Morrie": a capitalised plural inside the line, followed by a word, is a name.
-    if (i > 0 && /^[A-Z]/.test(s.toks[i]!.text) && !boundaryAt(s, wl.end)) return null;
+    // "Read Tuesdays with Morrie", "Sundays are for resting": a capitalised plural followed by a plain word
+    // is a name or a sentence.
+    if (/^[A-Z]/.test(s.toks[i]!.text) && !boundaryAt(s, wl.end)) return null;
     hit.freq = 'WEEKLY';
     hit.byDay = wl.days;
     j = wl.end;
@@ -815,6 +823,14 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
   }
   if (j === null) return null;
   hit.end = trailers(s, j, hit);
+  // "every other day except sunday", "monthly except in summer": an exception no RRULE can hold. Reading
+  // the rule without it would be wrong, so the whole phrase is handed back (see keepUnrepresentable).
+  const x = w(s, hit.end);
+  if (x === 'except' || x === 'excluding') {
+    let e = hit.end + 1;
+    while (e < s.toks.length && e < hit.end + 6 && w(s, e) !== undefined && s.toks[e]!.kind === 'word') e++;
+    hit.unrepresentable = e;
+  }
   return hit;
 }
 
@@ -1076,16 +1092,21 @@ export function keepUnrepresentable(s: Scan): void {
     else if ((w(s, j) === 'a' || w(s, j) === 'per' || w(s, j) === 'each') && unit(w(s, j + 1)) !== null)
       end = j + 2;
     if (end < 0) continue;
-    for (let k = i; k < end; k++) {
-      s.used[k] = true;
-      s.toks[k]!.ignored = true;
-    }
-    s.warnings.push(
-      `"${s.toks
-        .slice(i, end)
-        .map((t) => t.text)
-        .join(' ')}" is not a repeat a task can have: it names no days or times, so it was left in the title`,
-    );
+    keepAsTitle(s, i, end);
     i = end - 1;
   }
+}
+
+/** Leaves a recurrence phrase that cannot be represented in the title, with a warning saying why. */
+export function keepAsTitle(s: Scan, from: number, to: number): void {
+  for (let k = from; k < to; k++) {
+    s.used[k] = true;
+    s.toks[k]!.ignored = true;
+  }
+  s.warnings.push(
+    `"${s.toks
+      .slice(from, to)
+      .map((t) => t.text)
+      .join(' ')}" cannot be one repeat rule, so it was left in the title`,
+  );
 }

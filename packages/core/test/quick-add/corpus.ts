@@ -559,6 +559,79 @@ export const RECURRENCE: CorpusCase[] = [
     due: '2027-02-01',
     rrule: 'FREQ=MONTHLY;BYMONTHDAY=1',
   },
+  // a second batch, written after the first implementation and scored before any change for it
+  {
+    text: 'Stand-up thursdays 10am',
+    title: 'Stand-up',
+    due: '2027-01-21 10:00',
+    rrule: 'FREQ=WEEKLY;BYDAY=TH',
+  },
+  {
+    text: 'take out bins tuesdays & fridays',
+    title: 'take out bins',
+    due: '2027-01-22',
+    rrule: 'FREQ=WEEKLY;BYDAY=TU,FR',
+  },
+  {
+    text: 'Pilates mondays thru thursdays',
+    title: 'Pilates',
+    due: '2027-01-20',
+    rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH',
+  },
+  {
+    text: 'Order coffee beans once every two weeks',
+    title: 'Order coffee beans',
+    due: '2027-01-20',
+    rrule: 'FREQ=WEEKLY;INTERVAL=2',
+  },
+  {
+    text: 'descale the kettle every 3rd month',
+    title: 'descale the kettle',
+    due: '2027-01-20',
+    rrule: 'FREQ=MONTHLY;INTERVAL=3',
+  },
+  {
+    text: 'Book club last thursday of every month',
+    title: 'Book club',
+    due: '2027-01-28',
+    rrule: 'FREQ=MONTHLY;BYDAY=-1TH',
+  },
+  {
+    text: 'Volunteer 2nd and 4th saturday of the month',
+    title: 'Volunteer',
+    due: '2027-01-23',
+    rrule: 'FREQ=MONTHLY;BYDAY=2SA,4SA',
+  },
+  {
+    text: 'quarterly on the 15th file VAT',
+    title: 'file VAT',
+    due: '2027-02-15',
+    rrule: 'FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=15',
+  },
+  {
+    text: "Father's day gift third sunday of june every year",
+    title: "Father's day gift",
+    due: '2027-06-20',
+    rrule: 'FREQ=YEARLY;BYMONTH=6;BYDAY=3SU',
+  },
+  {
+    text: 'PT session every tuesday for 6 weeks',
+    title: 'PT session',
+    due: '2027-01-26',
+    rrule: 'FREQ=WEEKLY;BYDAY=TU;UNTIL=20270308T225959Z',
+  },
+  {
+    text: 'French class every wednesday 6 times',
+    title: 'French class',
+    due: '2027-01-20',
+    rrule: 'FREQ=WEEKLY;BYDAY=WE;COUNT=6',
+  },
+  {
+    text: 'Meditate every day except saturdays and sundays',
+    title: 'Meditate',
+    due: '2027-01-20',
+    rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
+  },
 ];
 
 /** One-off dates and times in the forms the issue lists. */
@@ -647,6 +720,19 @@ export const DATES: CorpusCase[] = [
   { text: 'Clean the garage on satruday', title: 'Clean the garage', due: '2027-01-23' },
   { text: 'Lunch with Kim tomorrrow', title: 'Lunch with Kim', due: '2027-01-21' },
   { text: 'Meet on mondy at 3pm', title: 'Meet', due: '2027-01-25 15:00' },
+  // a second batch, written after the first implementation and scored before any change for it
+  { text: 'Thursday: send the newsletter', title: 'send the newsletter', due: '2027-01-21' },
+  { text: 'tues call the landlord', title: 'call the landlord', due: '2027-01-26' },
+  { text: 'Sat morning run', title: 'run', due: '2027-01-23 09:00' },
+  { text: 'Renew car insurance 01.03.', title: 'Renew car insurance', due: '2027-03-01' },
+  { text: 'Passport expires Nov 2030', title: 'Passport expires', due: '2030-11-01' },
+  { text: 'Wrap up the audit by the end of this quarter', title: 'Wrap up the audit', due: '2027-03-31' },
+  { text: 'Town hall last wednesday in feb', title: 'Town hall', due: '2027-02-24' },
+  { text: 'Call back in 1h 30m', title: 'Call back', due: '2027-01-20 17:00' },
+  { text: 'Bake bread in 3.5 hours', title: 'Bake bread', due: '2027-01-20 19:00' },
+  { text: 'Follow up 1 week after friday', title: 'Follow up', due: '2027-01-29' },
+  { text: 'Gym at 6 tomorrow', title: 'Gym', due: '2027-01-21 18:00' },
+  { text: 'Pay tax by janurary 31', title: 'Pay tax', due: '2027-01-31' },
 ];
 
 /** Ordinary titles and phrases the product cannot represent: nothing may be recognised, the text stays whole. */
@@ -697,4 +783,15 @@ export const PLAIN_TITLES: string[] = [
   'Frida Kahlo exhibit',
   'Augustine essay draft',
   'Build the decimal 04.5 parser',
+  // a second batch, written after the first implementation and scored before any change for it
+  'Sundays are for resting',
+  'Fix the sat solver',
+  'Update node to 20.11',
+  'Pay 10.50 at the shop',
+  'Buy augusta tickets',
+  'Practice piano twice a week',
+  'Meet Dec from accounting',
+  'Check the sump pump monthly except in summer',
+  'Run 5k every other day except sunday',
+  'Read Friday by Heinlein',
 ];
