@@ -28,9 +28,11 @@ import { authenticatePlugin } from './plugins/authenticate.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { healthRoutes } from './plugins/health.ts';
 import { inputGuardPlugin } from './plugins/input-guard.ts';
+import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
-import { UserRateLimiter } from './plugins/user-rate-limit.ts';
 import { htmlCsp, securityHeadersPlugin } from './plugins/security-headers.ts';
+import { requestTracing } from './plugins/tracing.ts';
+import { UserRateLimiter } from './plugins/user-rate-limit.ts';
 import { webAppPlugin } from './plugins/web-app.ts';
 
 export interface AppServices {
@@ -56,6 +58,8 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(errorHandlerPlugin);
+  // trace context (and trace_id on log lines) for every request, before anything can log
+  await requestTracing(app);
   await app.register(inputGuardPlugin);
   await app.register(securityHeadersPlugin, { baseUrl: config.baseUrl });
   // before any route, so upgrade requests to non-WebSocket routes are refused cleanly
@@ -114,11 +118,13 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
     infra.bus.subscribe(auditSubscription(db));
     await app.register(auditInternalRoutes, { db, guard: infra.internalGuard, prefix: auditInternalPrefix });
   }
+  let liveConnections: (() => number) | undefined;
   if (config.roles.has('realtime')) {
     const gateway = new RealtimeGateway({ clock }, app.log.child({ component: 'realtime' }));
     infra.bus.subscribe(gateway.subscription());
     await app.register(realtimeRoutes, { gateway, db, clock, prefix: '/api/v1' });
     app.addHook('preClose', async () => gateway.close());
+    liveConnections = () => gateway.connectionCount();
   }
   if (config.eventBus === 'dapr') {
     await app.register(daprRoutes, {
@@ -153,6 +159,12 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
     app.addHook('preClose', async () => notifier.stop());
   }
   infra.invoker.attach(app);
+  await metricsPlugin(app, {
+    database: infra.database,
+    clock,
+    relaysOutbox: config.eventBus === 'dapr' && config.roles.has('api'),
+    ...(liveConnections ? { websocketConnections: liveConnections } : {}),
+  });
   // every role has subscribed by the time the app is ready (subscriptions are fixed from then on)
   app.addHook('onReady', async () => {
     await infra.bus.start(app.log);

@@ -32,6 +32,8 @@ const envSchema = z.object({
     .optional(),
   AUTH_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   WEBHOOK_ALLOW_PRIVATE: z
     .enum(['true', 'false'], { message: 'must be true or false' })
     .default('false')
@@ -66,6 +68,8 @@ export interface Config {
   /** sign-in / sign-up attempts per IP per minute */
   authRateLimit: number;
   dbPoolSize: number;
+  /** OpenTelemetry traces: off (the SDK is not even loaded) unless `endpoint`, an OTLP/HTTP base URL, is set */
+  otel: { endpoint: string | undefined; serviceName: string };
   /** webhooks may target loopback and private networks (off by default: a user's URL must not reach the server's network) */
   webhookAllowPrivate: boolean;
   /** STATE_STORE: embedded (the kv table) or dapr (State API, component DAPR_STATESTORE) */
@@ -141,6 +145,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     authRateLimit: e.AUTH_RATE_LIMIT,
     dbPoolSize: e.DB_POOL_SIZE,
+    otel: {
+      endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME ?? serviceName(e.ROLE),
+    },
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
     state: { store: e.STATE_STORE, daprComponent: e.DAPR_STATESTORE },
     secrets: {
@@ -155,6 +163,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       mcpRateLimit: e.MCP_RATE_LIMIT,
     },
   };
+}
+
+/** `taskstream` for the all-in-one process, `taskstream-<role>` for one role (one service per Deployment). */
+function serviceName(role: string): string {
+  const names = role
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return names.length === 0 || names.includes('all') ? 'taskstream' : `taskstream-${names.join('-')}`;
 }
 
 /** The embedded shape keeps a generated secret in DATA_DIR so sessions survive restarts. */
@@ -184,6 +201,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     smtpUrl: undefined,
     authRateLimit: 10_000,
     dbPoolSize: 10,
+    otel: { endpoint: undefined, serviceName: 'taskstream' },
     webhookAllowPrivate: false,
     state: { store: 'embedded', daprComponent: 'statestore' },
     secrets: { store: 'env', daprComponent: 'kubernetes', env: {} },

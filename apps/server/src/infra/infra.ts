@@ -19,6 +19,7 @@ import type { Secrets } from './secrets/secrets.ts';
 import { DaprStateStore } from './state/dapr.state.ts';
 import { EmbeddedStateStore } from './state/embedded.state.ts';
 import type { StateStore } from './state/state.ts';
+import { startTracing, stopTracing } from './telemetry/tracing.ts';
 
 /** Everything outside the process the app talks to, behind ports. Built once by `createInfra`. */
 export interface Infra {
@@ -55,6 +56,8 @@ export interface InfraOverrides {
 
 /** The one place that picks adapters from config (DESIGN §1). */
 export async function createInfra(config: Config, overrides: InfraOverrides = {}): Promise<Infra> {
+  const tracing = config.otel.endpoint !== undefined;
+  if (tracing) await startTracing({ endpoint: config.otel.endpoint!, serviceName: config.otel.serviceName });
   const database =
     overrides.database ??
     (config.databaseUrl
@@ -98,7 +101,8 @@ export async function createInfra(config: Config, overrides: InfraOverrides = {}
     config.secrets.store === 'dapr'
       ? new DaprSecrets({ sidecarUrl, apiToken: config.dapr.apiToken, store: config.secrets.daprComponent })
       : new EnvSecrets(config.secrets.env);
-  const model = overrides.model === undefined ? await createModel(config, secrets) : (overrides.model ?? undefined);
+  const model =
+    overrides.model === undefined ? await createModel(config, secrets) : (overrides.model ?? undefined);
   return {
     database,
     clock,
@@ -118,6 +122,8 @@ export async function createInfra(config: Config, overrides: InfraOverrides = {}
       // handlers finish and offsets are saved before the database goes away
       await bus.stop();
       await database.close();
+      // the last spans (shutdown included) are flushed to the collector
+      if (tracing) await stopTracing();
     },
   };
 }

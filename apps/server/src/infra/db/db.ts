@@ -15,6 +15,8 @@ export interface Database {
   readonly db: Db;
   /** Applies the migrations folder; idempotent. */
   migrate(): Promise<void>;
+  /** Connection pool occupancy (PostgreSQL only: PGlite is one in-process connection). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { traceQueries } from '../telemetry/tracing.ts';
 import { type Database, type Db, migrationsFolder } from './db.ts';
 import * as schema from './schema.ts';
 
@@ -12,6 +13,8 @@ export function createPostgresDatabase(url: string, poolSize = 20): Database {
   // A checked-out client loses that listener; if its connection dies between two queries (a transaction
   // awaiting JS), its 'error' would be unhandled and kill the process. Its next query fails instead.
   pool.on('connect', (client) => client.on('error', () => {}));
+  // database spans when tracing is on (a no-op check per query otherwise)
+  pool.on('connect', (client) => traceQueries(client as unknown as Parameters<typeof traceQueries>[0]));
   const db = drizzle(pool, { schema }) as unknown as Db;
   let closed = false;
   return {
@@ -22,6 +25,9 @@ export function createPostgresDatabase(url: string, poolSize = 20): Database {
     },
     async ping() {
       await db.execute(sql`select 1`);
+    },
+    poolStats() {
+      return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
     },
     async close() {
       if (closed) return;

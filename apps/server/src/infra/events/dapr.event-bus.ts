@@ -3,6 +3,8 @@ import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Clock } from '../clock/clock.ts';
 import type { Db } from '../db/db.ts';
 import { kv, outbox } from '../db/schema.ts';
+import { eventsPublished } from '../telemetry/metrics.ts';
+import { inSpan, SpanKind } from '../telemetry/tracing.ts';
 import type { CloudEvent } from './cloud-event.ts';
 import type { EventBus, EventLogger, Subscription } from './event-bus.ts';
 import { readOutboxTail, SeqHorizon, takeXidBound } from './log-horizon.ts';
@@ -309,6 +311,22 @@ export class DaprEventBus implements EventBus {
    * in order on Kafka; `cloudevent.id` pins the id; the `traceparent` header continues the trace.
    */
   async publish(topic: string, partitionKey: string, event: CloudEvent): Promise<void> {
+    await inSpan(
+      `${topic} publish`,
+      SpanKind.PRODUCER,
+      event.traceparent,
+      {
+        'messaging.system': 'dapr',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': topic,
+        'messaging.message.id': event.id,
+      },
+      () => this.send(topic, partitionKey, event),
+    );
+    eventsPublished.inc({ topic });
+  }
+
+  private async send(topic: string, partitionKey: string, event: CloudEvent): Promise<void> {
     const query = new URLSearchParams({
       'metadata.partitionKey': partitionKey,
       'metadata.cloudevent.id': event.id,

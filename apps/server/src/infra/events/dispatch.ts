@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../db/db.ts';
 import { deadLetters } from '../db/schema.ts';
+import { consumerLag, deadLettersTotal, eventsConsumed, eventsFailed } from '../telemetry/metrics.ts';
+import { inConsumerSpan, traceIdOf } from '../telemetry/tracing.ts';
 import type { CloudEvent } from './cloud-event.ts';
 import { type EventLogger, PermanentEventError, type Subscription } from './event-bus.ts';
 
@@ -12,6 +14,7 @@ export type HandlerResult = { ok: true } | { ok: false; permanent: boolean; erro
 /** A child logger whose every line carries the event's trace and identity. */
 export function eventLogger(base: EventLogger, event: CloudEvent, consumer: string): EventLogger {
   return base.child({
+    trace_id: traceIdOf(event.traceparent),
     traceparent: event.traceparent,
     event_id: event.id,
     event_type: event.type,
@@ -19,7 +22,7 @@ export function eventLogger(base: EventLogger, event: CloudEvent, consumer: stri
   });
 }
 
-/** Runs one handler once and classifies its failure; never throws. */
+/** Runs one handler once (in a span of the event's trace, counted) and classifies its failure; never throws. */
 export async function runHandler(
   sub: Subscription,
   event: CloudEvent,
@@ -27,9 +30,11 @@ export async function runHandler(
 ): Promise<HandlerResult> {
   const log = eventLogger(base, event, sub.consumer);
   try {
-    await sub.handle(event, { log });
+    await inConsumerSpan(event, sub.topic, sub.consumer, () => sub.handle(event, { log }));
+    eventsConsumed.inc({ topic: sub.topic, consumer: sub.consumer });
     return { ok: true };
   } catch (err) {
+    eventsFailed.inc({ topic: sub.topic, consumer: sub.consumer });
     const error = err instanceof Error ? err : new Error(String(err));
     return { ok: false, permanent: error instanceof PermanentEventError, error };
   }
@@ -59,6 +64,7 @@ export async function recordDeadLetter(
       attempts: entry.attempts,
     })
     .onConflictDoNothing();
+  deadLettersTotal.inc({ consumer: entry.consumer });
 }
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
@@ -134,7 +140,9 @@ export async function deliverToSubscribers(
   let retry = false;
   let dropped = 0;
   for (const sub of subs) {
-    const result = await runHandler(sub, event, base);
+    const lag = consumerLag.labels(sub.topic, sub.consumer);
+    lag.inc();
+    const result = await runHandler(sub, event, base).finally(() => lag.dec());
     if (result.ok) continue;
     const log = eventLogger(base, event, sub.consumer);
     if (result.permanent) {

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, lte, max, sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { consumerOffsets, outbox } from '../db/schema.ts';
+import { consumerLag, eventsConsumed, eventsPublished } from '../telemetry/metrics.ts';
 import type { CloudEvent } from './cloud-event.ts';
 import { eventLogger, recordDeadLetter, runHandler } from './dispatch.ts';
 import type { EventBus, EventLogger, Subscription } from './event-bus.ts';
@@ -244,6 +245,8 @@ class OutboxLog {
     if (this.horizon.boundWanted) this.horizon.setBound(await takeXidBound(this.db));
     this.onGap(this.horizon.waiting);
     if (safe.length === 0) return;
+    // in the embedded shape an event is published when it becomes final in the log
+    for (const row of safe) eventsPublished.inc({ topic: row.topic });
     this.rows.push(...safe);
     if (this.rows.length > OutboxLog.maxRows) {
       const dropped = this.rows.splice(0, this.rows.length - OutboxLog.maxRows);
@@ -297,13 +300,17 @@ class ConsumerRunner {
   private readonly sleepers = new Set<() => void>();
   private fetchDone: Promise<void> = Promise.resolve();
   private log!: OutboxLog;
+  /** events read and not done yet (metrics) */
+  private readonly lag;
 
   constructor(
     private readonly db: Db,
     readonly sub: Subscription,
     private readonly opts: Required<EmbeddedEventBusOptions>,
     private readonly logger: EventLogger,
-  ) {}
+  ) {
+    this.lag = consumerLag.labels(sub.topic, sub.consumer);
+  }
 
   /** Loads the stored offset (a live subscription starts at the head) and returns it. */
   async init(): Promise<number> {
@@ -364,6 +371,7 @@ class ConsumerRunner {
 
   private enqueue(row: LogRow): void {
     this.inFlight.push(row.seq);
+    this.lag.inc();
     this.queued++;
     const queue = this.partitions.get(row.partitionKey);
     if (queue) {
@@ -465,6 +473,7 @@ class ConsumerRunner {
       await Promise.all([...counts].map(([key, n]) => this.drain(key, n)));
       return;
     }
+    eventsConsumed.inc({ topic: this.sub.topic, consumer: this.sub.consumer }, rows.length);
     for (const row of rows) {
       // each row is at the head of its partition's queue: rows were taken as per-partition prefixes
       this.partitions.get(row.partitionKey)!.shift();
@@ -522,6 +531,7 @@ class ConsumerRunner {
   }
 
   private markDone(seq: number): void {
+    this.lag.dec();
     this.done.add(seq);
     let advanced = false;
     while (this.inFlight.length > 0 && this.done.has(this.inFlight[0]!)) {

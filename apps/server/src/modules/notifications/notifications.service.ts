@@ -9,6 +9,7 @@ import { PermanentEventError, type Subscription } from '../../infra/events/event
 import { consumeOnceBatch } from '../../infra/events/inbox.ts';
 import { appendEvents } from '../../infra/events/outbox.ts';
 import type { Scheduler, TriggerOutcome } from '../../infra/scheduler/scheduler.ts';
+import { notificationsDelivered } from '../../infra/telemetry/metrics.ts';
 import type { ReminderDuePayload } from '../reminders/reminders.service.ts';
 import type { TaskDto } from '../tasks/tasks.presenter.ts';
 import type { WriteContext } from '../tasks/tasks.service.ts';
@@ -328,6 +329,8 @@ export class Notifier {
     // one append for the batch; each push keeps the trace of the reminder that caused it
     const ctx = { at: now, traceparent: ensureTraceparent(undefined), source: 'taskstream/notifier' };
     await appendEvents(tx, ctx, pushes);
+    // in-app delivery is the stored notification and its live push
+    if (pushes.length > 0) notificationsDelivered.inc({ channel: 'in_app' }, pushes.length);
     return outgoing.length > 0;
   }
 

@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db } from '../../infra/db/db.ts';
 import { notificationSettings, notifications, webhookDeliveries } from '../../infra/db/schema.ts';
+import { notificationsDelivered, notificationsFailed } from '../../infra/telemetry/metrics.ts';
 import { type DeliveryState, type NotificationDto, toNotificationDto } from './notifications.presenter.ts';
 import { checkWebhookTarget, type Resolve } from './webhook-target.ts';
 
@@ -208,12 +209,14 @@ export class OutboundDelivery {
     let state: DeliveryState;
     if (error === null) {
       state = 'delivered';
+      notificationsDelivered.inc({ channel });
       await this.db
         .update(webhookDeliveries)
         .set({ status: 'delivered', responseStatus, error: null, deliveredAt: now, nextAttemptAt: null })
         .where(eq(webhookDeliveries.id, row.id));
     } else if (permanent || attempt >= maxAttempts) {
       state = 'failed';
+      notificationsFailed.inc({ channel });
       this.opts.log?.warn({ delivery: row.id, channel, error }, 'notification delivery failed for good');
       await this.db
         .update(webhookDeliveries)

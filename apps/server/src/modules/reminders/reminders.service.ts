@@ -6,6 +6,7 @@ import { type CloudEvent, ensureTraceparent } from '../../infra/events/cloud-eve
 import type { Subscription } from '../../infra/events/event-bus.ts';
 import { appendEvents } from '../../infra/events/outbox.ts';
 import type { Scheduler, TriggerOutcome } from '../../infra/scheduler/scheduler.ts';
+import { reminderLateness } from '../../infra/telemetry/metrics.ts';
 import { type TaskDto, toTaskDto } from '../tasks/tasks.presenter.ts';
 import { taskColumns } from '../tasks/tasks.repository.ts';
 import { asReminderSpec, type ReminderSpec } from './reminder-time.ts';
@@ -114,7 +115,10 @@ export class RemindersService {
       return rows;
     });
     if (fired.length > 0) this.outboxWritten();
-    for (const row of fired) outcomes.set(row.id, 'done');
+    for (const row of fired) {
+      outcomes.set(row.id, 'done');
+      if (row.fireAt) reminderLateness.observe(Math.max(0, now.getTime() - row.fireAt.getTime()) / 1000);
+    }
     const rest = ids.filter((id) => !outcomes.has(id));
     if (rest.length > 0) {
       // Not fired: already fired, cancelled, gone — or not due yet by this host's clock.
