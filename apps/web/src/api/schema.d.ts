@@ -1541,7 +1541,10 @@ export interface operations {
     deleteTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the task version the change is based on, e.g. 3 (also "3" or W/"3"); a newer task answers 412 */
+                "if-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1597,7 +1600,10 @@ export interface operations {
     updateTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the task version the change is based on, e.g. 3 (also "3" or W/"3"); a newer task answers 412 */
+                "if-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1690,7 +1696,10 @@ export interface operations {
     restoreTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the task version the change is based on, e.g. 3 (also "3" or W/"3"); a newer task answers 412 */
+                "if-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1748,7 +1757,10 @@ export interface operations {
     completeTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the task version the change is based on, e.g. 3 (also "3" or W/"3"); a newer task answers 412 */
+                "if-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1806,7 +1818,10 @@ export interface operations {
     reopenTask: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the task version the change is based on, e.g. 3 (also "3" or W/"3"); a newer task answers 412 */
+                "if-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2280,7 +2295,10 @@ export interface operations {
     skipOccurrence: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the task version the change is based on, e.g. 3 (also "3" or W/"3"); a newer task answers 412 */
+                "if-match"?: string;
+            };
             path: {
                 id: string;
             };

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { currentUser } from '../../plugins/authenticate.ts';
 import { errors, json } from '../../plugins/openapi.responses.ts';
 import { parseIfMatch, writeContext } from '../tasks/tasks.routes.ts';
-import { taskIdParams, taskSchema } from '../tasks/tasks.schemas.ts';
+import { ifMatchHeaders, taskIdParams, taskSchema } from '../tasks/tasks.schemas.ts';
 import type { RecurringService } from './recurring.service.ts';
 
 const occurrencesQuery = z.object({
@@ -89,6 +89,7 @@ export async function recurrenceRoutes(app: FastifyInstance, opts: { recurring: 
         operationId: 'skipOccurrence',
         summary: 'Move a recurring task to its next occurrence without completing it (If-Match supported)',
         params: taskIdParams,
+        headers: ifMatchHeaders,
         response: {
           200: json(taskSchema, 'The task, moved to its next occurrence'),
           ...errors(400, 401, 404, 409, 412),

@@ -25,6 +25,17 @@ export const reminderInput = z.union([
   z.object({ at: z.string().min(1).max(64).describe('ISO 8601 date-time') }).strict(),
 ]);
 
+/** Optimistic concurrency on task writes; the route parses the value (`parseIfMatch`). Other headers pass. */
+export const ifMatchHeaders = z.looseObject({
+  'if-match': z
+    .string()
+    .max(40)
+    .optional()
+    .describe(
+      'the task version the change is based on, e.g. 3 (also "3" or W/"3"); a newer task answers 412',
+    ),
+});
+
 export const taskIdParams = z.object({ id: z.uuid({ message: 'must be a task id (uuid)' }) });
 
 export const dueInput = z
