@@ -30,6 +30,7 @@ import { healthRoutes } from './plugins/health.ts';
 import { inputGuardPlugin } from './plugins/input-guard.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
+import { routeTablePlugin } from './plugins/route-table.ts';
 import { htmlCsp, securityHeadersPlugin } from './plugins/security-headers.ts';
 import { requestTracing } from './plugins/tracing.ts';
 import { UserRateLimiter } from './plugins/user-rate-limit.ts';
@@ -57,6 +58,7 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  await app.register(routeTablePlugin);
   await app.register(errorHandlerPlugin);
   // trace context (and trace_id on log lines) for every request, before anything can log
   await requestTracing(app);
