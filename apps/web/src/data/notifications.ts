@@ -1,14 +1,13 @@
 'use client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../api/http';
-import type { AppNotification } from '../api/types';
+import { call, client } from '../api/http';
 import { keys } from './task-cache';
 
 export function useNotifications() {
   return useQuery({
     queryKey: keys.notifications,
     queryFn: ({ signal }) =>
-      api<{ items: AppNotification[] }>('GET', '/api/v1/notifications?limit=50', undefined, signal).then((r) => r.items),
+      call(client.GET('/api/v1/notifications', { params: { query: { limit: 50 } }, signal })).then((r) => r.items),
   });
 }
 
@@ -16,9 +15,12 @@ export function useNotificationActions() {
   const qc = useQueryClient();
   const refresh = () => qc.invalidateQueries({ queryKey: keys.notifications });
   return {
-    markRead: (id: string) => api('POST', `/api/v1/notifications/${id}/read`).then(refresh),
+    markRead: (id: string) =>
+      call(client.POST('/api/v1/notifications/{id}/read', { params: { path: { id } } })).then(refresh),
     snooze: (id: string, minutes: number) =>
-      api('POST', `/api/v1/notifications/${id}/snooze`, { minutes }).then(refresh),
+      call(client.POST('/api/v1/notifications/{id}/snooze', { params: { path: { id } }, body: { minutes } })).then(
+        refresh,
+      ),
   };
 }
 

@@ -1,6 +1,6 @@
 'use client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../api/http';
+import { authRequest, call, client } from '../api/http';
 import type { SessionUser } from '../api/types';
 import { browserTimeZone } from '../lib/dates';
 import { keys } from './task-cache';
@@ -9,7 +9,7 @@ export function useSession() {
   return useQuery({
     queryKey: keys.session,
     queryFn: () =>
-      api<{ user: SessionUser } | null>('GET', '/api/auth/get-session').then((r) => r?.user ?? null),
+      authRequest<{ user: SessionUser } | null>('GET', '/api/auth/get-session').then((r) => r?.user ?? null),
     staleTime: 60_000,
   });
 }
@@ -18,7 +18,7 @@ export function useSession() {
 export function useTimeZone(): string {
   const q = useQuery({
     queryKey: keys.settings,
-    queryFn: () => api<{ time_zone: string }>('GET', '/api/v1/settings'),
+    queryFn: ({ signal }) => call(client.GET('/api/v1/settings', { signal })),
     staleTime: 5 * 60_000,
   });
   return q.data?.time_zone ?? browserTimeZone();
@@ -27,14 +27,14 @@ export function useTimeZone(): string {
 /** Saves the browser's zone to the account when it differs (a new account, or the user travelled). */
 export async function syncTimeZone(): Promise<void> {
   const tz = browserTimeZone();
-  const current = await api<{ time_zone: string }>('GET', '/api/v1/settings');
-  if (current.time_zone !== tz) await api('PATCH', '/api/v1/settings', { time_zone: tz });
+  const current = await call(client.GET('/api/v1/settings'));
+  if (current.time_zone !== tz) await call(client.PATCH('/api/v1/settings', { body: { time_zone: tz } }));
 }
 
 export function useSignOut() {
   const qc = useQueryClient();
   return async () => {
-    await api('POST', '/api/auth/sign-out', {}).catch(() => undefined);
+    await authRequest('POST', '/api/auth/sign-out', {}).catch(() => undefined);
     qc.clear();
     location.assign('/signin');
   };

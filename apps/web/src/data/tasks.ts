@@ -1,18 +1,12 @@
 'use client';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { api, errorMessage } from '../api/http';
-import type { List, ParseResult, Task, TaskInput, TaskPage } from '../api/types';
+import { call, client, errorMessage } from '../api/http';
+import type { Task, TaskInput, TaskListQuery } from '../api/types';
 import { useToasts } from '../ui/toasts';
 import { findCachedTask, keys, patchTask, restore, snapshot, storeTask } from './task-cache';
 
 export const pageSize = 200;
-
-function query(params: Record<string, string | undefined>): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') qs.set(k, v);
-  return qs.toString();
-}
 
 /** One view's tasks, 200 a page; further pages load as the list scrolls. */
 export function useTaskList(params: Record<string, string> | null) {
@@ -21,7 +15,14 @@ export function useTaskList(params: Record<string, string> | null) {
     enabled: params !== null,
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam, signal }) =>
-      api<TaskPage>('GET', `/api/v1/tasks?${query({ ...params, limit: String(pageSize), cursor: pageParam })}`, undefined, signal),
+      call(
+        client.GET('/api/v1/tasks', {
+          params: {
+            query: { ...(params as TaskListQuery), limit: pageSize, ...(pageParam ? { cursor: pageParam } : {}) },
+          },
+          signal,
+        }),
+      ),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
 }
@@ -31,7 +32,7 @@ export function useTask(id: string | null) {
   return useQuery({
     queryKey: keys.task(id ?? ''),
     enabled: id !== null,
-    queryFn: ({ signal }) => api<Task>('GET', `/api/v1/tasks/${id}`, undefined, signal),
+    queryFn: ({ signal }) => call(client.GET('/api/v1/tasks/{id}', { params: { path: { id: id! } }, signal })),
     initialData: () => (id ? findCachedTask(qc, id) : undefined),
   });
 }
@@ -39,15 +40,14 @@ export function useTask(id: string | null) {
 export function useLists() {
   return useQuery({
     queryKey: keys.lists,
-    queryFn: ({ signal }) => api<{ items: List[] }>('GET', '/api/v1/lists', undefined, signal).then((r) => r.items),
+    queryFn: ({ signal }) => call(client.GET('/api/v1/lists', { signal })).then((r) => r.items),
   });
 }
 
 export function useTags() {
   return useQuery({
     queryKey: keys.tags,
-    queryFn: ({ signal }) =>
-      api<{ items: { tag: string; count: number }[] }>('GET', '/api/v1/tags', undefined, signal).then((r) => r.items),
+    queryFn: ({ signal }) => call(client.GET('/api/v1/tags', { signal })).then((r) => r.items),
   });
 }
 
@@ -94,7 +94,7 @@ export function useTaskActions() {
     (task: Task) =>
       optimistic(
         () => patchTask(qc, task.id, (t) => ({ ...t, status: 'open', completed_at: null })),
-        () => api<Task>('POST', `/api/v1/tasks/${task.id}/reopen`),
+        () => call(client.POST('/api/v1/tasks/{id}/reopen', { params: { path: { id: task.id } } })),
         'Could not reopen the task',
       ),
     [optimistic, qc],
@@ -106,7 +106,7 @@ export function useTaskActions() {
       const done = await optimistic(
         () =>
           patchTask(qc, task.id, (t) => ({ ...t, status: 'completed', completed_at: new Date().toISOString() })),
-        () => api<Task>('POST', `/api/v1/tasks/${task.id}/complete`),
+        () => call(client.POST('/api/v1/tasks/{id}/complete', { params: { path: { id: task.id } } })),
         'Could not complete the task',
       );
       if (done) {
@@ -124,7 +124,7 @@ export function useTaskActions() {
     (task: Task) =>
       optimistic(
         () => patchTask(qc, task.id, (t) => ({ ...t, deleted_at: null })),
-        () => api<Task>('POST', `/api/v1/tasks/${task.id}/restore`),
+        () => call(client.POST('/api/v1/tasks/{id}/restore', { params: { path: { id: task.id } } })),
         'Could not restore the task',
       ),
     [optimistic, qc],
@@ -134,7 +134,7 @@ export function useTaskActions() {
     async (task: Task) => {
       const ok = await optimistic(
         () => patchTask(qc, task.id, (t) => ({ ...t, deleted_at: new Date().toISOString() })),
-        () => api<void>('DELETE', `/api/v1/tasks/${task.id}`).then(() => true),
+        () => call(client.DELETE('/api/v1/tasks/{id}', { params: { path: { id: task.id } } })).then(() => true),
         'Could not delete the task',
       );
       if (ok) {
@@ -152,7 +152,7 @@ export function useTaskActions() {
     (task: Task, input: TaskInput, optimisticFields: Partial<Task> = {}) =>
       optimistic(
         () => patchTask(qc, task.id, (t) => ({ ...t, ...optimisticFields })),
-        () => api<Task>('PATCH', `/api/v1/tasks/${task.id}`, input),
+        () => call(client.PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: input })),
         'Could not save the change',
       ),
     [optimistic, qc],
@@ -161,14 +161,18 @@ export function useTaskActions() {
   /** Quick add; throws so the caller keeps the text when it fails. */
   const quickAdd = useCallback(
     async (text: string, ignore: { start: number; end: number }[], listId?: string) => {
-      const task = await api<Task & { parse: ParseResult }>('POST', '/api/v1/tasks/quick', {
-        text,
-        ...(ignore.length ? { ignore } : {}),
-      });
+      // the document does not describe this response yet: the task plus the parse it came from
+      const task = (await call(
+        client.POST('/api/v1/tasks/quick', { body: { text, ...(ignore.length ? { ignore } : {}) } }),
+      ).catch((err: unknown) => {
+        throw err;
+      })) as unknown as Task & { parse: { list?: string } };
       let result: Task = task;
       // quick add from a list view files the task there unless the text named a list
       if (listId && !task.parse.list && task.list_id !== listId) {
-        result = (await api<Task>('PATCH', `/api/v1/tasks/${task.id}`, { list_id: listId }).catch(() => task)) ?? task;
+        result = await call(
+          client.PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: { list_id: listId } }),
+        ).catch(() => task);
       }
       invalidateAfterChange(qc);
       return result;

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, errorMessage, setUnauthenticatedHandler } from '../api/http';
+import { call, client, errorMessage, setUnauthenticatedHandler } from '../api/http';
 import type { AppNotification } from '../api/types';
 import { browserNotificationsEnabled, useNotificationActions } from '../data/notifications';
 import { useSession, useTimeZone } from '../data/session';
@@ -112,7 +112,7 @@ function Sidebar({
             e.preventDefault();
             if (!newList.trim()) return;
             try {
-              await api('POST', '/api/v1/lists', { name: newList.trim() });
+              await call(client.POST('/api/v1/lists', { body: { name: newList.trim() } }));
               setNewList('');
               void qc.invalidateQueries({ queryKey: keys.lists });
             } catch (err) {

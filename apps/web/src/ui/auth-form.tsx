@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { api, errorMessage } from '../api/http';
+import { authRequest, errorMessage } from '../api/http';
 import { syncTimeZone } from '../data/session';
 import { LogoIcon } from './icons';
 
@@ -24,7 +24,7 @@ export function AuthForm({ mode }: { mode: 'signin' | 'signup' }) {
     setBusy(true);
     setError(null);
     try {
-      await api('POST', signup ? '/api/auth/sign-up/email' : '/api/auth/sign-in/email', {
+      await authRequest('POST', signup ? '/api/auth/sign-up/email' : '/api/auth/sign-in/email', {
         ...(signup ? { name: String(form.get('name') ?? '') } : {}),
         email: String(form.get('email') ?? ''),
         password: String(form.get('password') ?? ''),

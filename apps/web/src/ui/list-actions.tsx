@@ -2,7 +2,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { api, errorMessage } from '../api/http';
+import { call, client, errorMessage } from '../api/http';
 import type { List } from '../api/types';
 import { keys } from '../data/task-cache';
 import { useToasts } from './toasts';
@@ -22,7 +22,12 @@ export function ListActions({ list }: { list: List }) {
         onSubmit={async (e) => {
           e.preventDefault();
           try {
-            await api('PATCH', `/api/v1/lists/${list.id}`, { name: name.trim() });
+            await call(
+              client.PATCH('/api/v1/lists/{id}', {
+                params: { path: { id: list.id } },
+                body: { name: name.trim() },
+              }),
+            );
             setRenaming(false);
             void qc.invalidateQueries({ queryKey: keys.lists });
           } catch (err) {
@@ -59,7 +64,7 @@ export function ListActions({ list }: { list: List }) {
         onClick={async () => {
           if (!confirm(`Delete the list “${list.name}”? Its tasks move to the Inbox.`)) return;
           try {
-            await api('DELETE', `/api/v1/lists/${list.id}`);
+            await call(client.DELETE('/api/v1/lists/{id}', { params: { path: { id: list.id } } }));
             void qc.invalidateQueries();
             router.push('/inbox');
           } catch (err) {

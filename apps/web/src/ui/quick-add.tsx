@@ -113,14 +113,10 @@ export const QuickAdd = forwardRef<
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     if (!text.trim() || busy) return;
-    // the server trims the text: offsets are sent relative to what it will read
-    const lead = text.length - text.trimStart().length;
-    const sent = ignore
-      .map((r) => ({ start: r.start - lead, end: r.end - lead }))
-      .filter((r) => r.start >= 0 && r.end <= text.trim().length);
     setBusy(true);
     try {
-      const task = await quickAdd(text.trim(), sent, listId);
+      // the text goes as typed: the ignore offsets refer to it exactly
+      const task = await quickAdd(text, ignore, listId);
       setText('');
       setIgnore([]);
       setError(null);

@@ -1,8 +1,7 @@
 'use client';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { api, errorMessage } from '../api/http';
-import type { AccessToken } from '../api/types';
+import { call, client, errorMessage } from '../api/http';
 import { useSession, useSignOut } from '../data/session';
 import { keys } from '../data/task-cache';
 import { browserTimeZone } from '../lib/dates';
@@ -18,7 +17,7 @@ function Tokens() {
   const toasts = useToasts();
   const tokens = useQuery({
     queryKey: ['tokens'],
-    queryFn: () => api<{ items: AccessToken[] }>('GET', '/api/v1/tokens').then((r) => r.items),
+    queryFn: ({ signal }) => call(client.GET('/api/v1/tokens', { signal })).then((r) => r.items),
   });
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string | null>(null);
@@ -36,7 +35,7 @@ function Tokens() {
         onSubmit={async (e) => {
           e.preventDefault();
           try {
-            const r = await api<{ token: string }>('POST', '/api/v1/tokens', { name: name.trim() });
+            const r = await call(client.POST('/api/v1/tokens', { body: { name: name.trim() } }));
             setCreated(r.token);
             setCopied(false);
             setName('');
@@ -100,7 +99,7 @@ function Tokens() {
               aria-label={`Revoke token ${t.name}`}
               onClick={async () => {
                 try {
-                  await api('DELETE', `/api/v1/tokens/${t.id}`);
+                  await call(client.DELETE('/api/v1/tokens/{id}', { params: { path: { id: t.id } } }));
                   void tokens.refetch();
                 } catch (err) {
                   toasts.show({ kind: 'error', text: errorMessage(err) });
@@ -128,7 +127,7 @@ export function Settings() {
   const [theme, setTheme] = useTheme();
   const settings = useQuery({
     queryKey: keys.settings,
-    queryFn: () => api<{ time_zone: string }>('GET', '/api/v1/settings'),
+    queryFn: ({ signal }) => call(client.GET('/api/v1/settings', { signal })),
   });
   const [tz, setTz] = useState('');
   useEffect(() => {
@@ -178,7 +177,7 @@ export function Settings() {
             onSubmit={async (e) => {
               e.preventDefault();
               try {
-                await api('PATCH', '/api/v1/settings', { time_zone: tz });
+                await call(client.PATCH('/api/v1/settings', { body: { time_zone: tz } }));
                 void qc.invalidateQueries();
                 toasts.show({ text: `Time zone set to ${tz}` });
               } catch (err) {

@@ -1,8 +1,8 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
-import { api } from '../api/http';
-import type { HistoryItem, Occurrences, ReminderSpec, Task } from '../api/types';
+import { call, client } from '../api/http';
+import type { HistoryItem, ReminderSpec, Task } from '../api/types';
 import { useLists, useTags, useTask, useTaskActions } from '../data/tasks';
 import { localParts } from '../lib/dates';
 import { priorityLabels } from '../lib/views';
@@ -109,7 +109,7 @@ function PanelBody({ task, timeZone }: { task: Task; timeZone: string }) {
   const history = useQuery({
     queryKey: ['tasks', 'history', task.id, task.version],
     queryFn: ({ signal }) =>
-      api<{ items: HistoryItem[] }>('GET', `/api/v1/tasks/${task.id}/history`, undefined, signal).then(
+      call(client.GET('/api/v1/tasks/{id}/history', { params: { path: { id: task.id } }, signal })).then(
         (r) => r.items,
       ),
   });
@@ -117,7 +117,12 @@ function PanelBody({ task, timeZone }: { task: Task; timeZone: string }) {
     queryKey: ['tasks', 'occurrences', task.id, task.version],
     enabled: task.recurrence !== null && task.due !== null,
     queryFn: ({ signal }) =>
-      api<Occurrences>('GET', `/api/v1/tasks/${task.id}/occurrences?count=5`, undefined, signal),
+      call(
+        client.GET('/api/v1/tasks/{id}/occurrences', {
+          params: { path: { id: task.id }, query: { count: 5 } },
+          signal,
+        }),
+      ),
   });
 
   const save = (input: Parameters<typeof actions.update>[1], optimistic: Partial<Task> = {}) =>
