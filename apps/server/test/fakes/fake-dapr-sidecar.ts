@@ -129,8 +129,16 @@ export class FakeDaprSidecar {
     Pick<FakeSidecarOptions, 'apiToken' | 'appApiToken' | 'appUrl' | 'inboundRetry'>;
   readonly published: PublishedMessage[] = [];
   readonly deliveries: DeliveryRecord[] = [];
-  /** fault injection: a response here replaces the publish (e.g. a 500 from the broker) */
-  publishFault: ((req: FakeRequest) => FakeResponse | undefined) | undefined;
+  /**
+   * fault injection: a response here replaces the publish (e.g. a 500 from the broker); a promise that
+   * settles late is a publish that hangs (daprd waiting on an unreachable broker)
+   */
+  publishFault: ((req: FakeRequest) => FakeResponse | Promise<FakeResponse> | undefined) | undefined;
+  /**
+   * The mesh this sidecar belongs to (fake-dapr-mesh.ts): a publish then reaches every app of the mesh that
+   * subscribes to the topic, each app id being its own consumer group, as on a shared Kafka cluster.
+   */
+  mesh: { publish(msg: PublishedMessage): void } | undefined;
   /** every request the fake received, for assertions on what the app sent */
   readonly requests: { method: string; path: string; headers: IncomingMessage['headers'] }[] = [];
 
@@ -248,6 +256,11 @@ export class FakeDaprSidecar {
     for (let i = 0; i < times; i++) this.enqueue(msg);
   }
 
+  /** A message published through another sidecar of the mesh: delivered here if this app subscribes. */
+  receive(msg: PublishedMessage): void {
+    this.enqueue(msg);
+  }
+
   /** Resolves when every partition queue is empty and nothing is in flight. */
   async idle(timeoutMs = 10_000): Promise<void> {
     const until = Date.now() + timeoutMs;
@@ -323,13 +336,13 @@ export class FakeDaprSidecar {
 
   // ---------------------------------------------------------------- pub/sub
 
-  private publishRoute(req: FakeRequest): FakeResponse {
+  private async publishRoute(req: FakeRequest): Promise<FakeResponse> {
     const pubsub = req.params.pubsub!;
     const topic = req.params.topic!;
     if (!this.opts.pubsubs.includes(pubsub)) {
       return daprError(404, 'ERR_PUBSUB_NOT_FOUND', `pubsub ${pubsub} not found`);
     }
-    const fault = this.publishFault?.(req);
+    const fault = await this.publishFault?.(req);
     if (fault) return fault;
     // metadata only from `metadata.`-prefixed query parameters, prefix stripped (contract §1.1)
     const metadata: Record<string, string> = {};
@@ -368,7 +381,8 @@ export class FakeDaprSidecar {
       publishedAt: new Date(),
     };
     this.published.push(msg);
-    this.enqueue(msg);
+    if (this.mesh) this.mesh.publish(msg);
+    else this.enqueue(msg);
     return { status: 204 };
   }
 

@@ -15,23 +15,34 @@ export async function createTestDatabase(): Promise<Database & { url?: string }>
   if (!testDatabaseUrl) {
     return createPgliteDatabase(undefined);
   }
-  const name = `ts_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: testDatabaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(testDatabaseUrl);
-  url.pathname = `/${name}`;
-  const db = createPostgresDatabase(url.toString(), 10);
+  const scratch = await createScratchDatabase(testDatabaseUrl);
+  const db = createPostgresDatabase(scratch.url, 10);
   return {
     ...db,
-    url: url.toString(),
+    url: scratch.url,
     async close() {
       await db.close();
-      const a = new pg.Client({ connectionString: testDatabaseUrl });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
+      await scratch.drop();
     },
   };
+}
+
+/** A new, empty database on the PostgreSQL server of `adminUrl`; `drop()` removes it (and its connections). */
+export async function createScratchDatabase(
+  adminUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `ts_test_${randomBytes(6).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
