@@ -307,11 +307,25 @@ function schedule(s: Scan, i: number, hit: RecurrenceHit): number | null {
     return wl.end;
   }
   // "every 3rd friday", "every last friday", "every first monday", "every 1st and 3rd friday"
+  // "every third to last day of the month", "every second to last friday"
+  if (/^(?:\d|first|second|third|fourth|fifth|last|penultimate)/.test(a)) {
+    const probe: RecurrenceHit = { ...hit };
+    const end = positional(s, i, probe, false, true);
+    if (end !== null && (probe.nthDays?.some((x) => x.n < -1) || probe.byMonthDay?.some((d) => d < -1))) {
+      Object.assign(hit, probe);
+      return end;
+    }
+  }
   const nl = nthList(s, i);
   if (nl) {
     hit.freq = 'MONTHLY';
     hit.nthDays = nl.nth;
-    return nl.end;
+    // "every last sunday of the month": the suffix repeats what "every" said
+    const m = monthlySuffix(s, nl.end);
+    if (m === null) return nl.end;
+    hit.interval = m.interval;
+    if (m.months !== undefined) hit.byMonth = quarterMonths(nl.nth.map((x) => x.n));
+    return m.end;
   }
   // "every 15th and last workday", "every 15th workday, last workday", "every last workday", "every first workday"
   const pos = workdayPositions(s, i);
@@ -887,13 +901,20 @@ function positionTarget(s: Scan, i: number): PositionTarget | null {
   return wl ? { kind: 'weekday', days: wl.days, setPos: false, end: wl.end } : null;
 }
 
-/** "of every month", "of each other month", "of every 3 months", "of the month", "a month", "monthly": the interval. */
-function monthlySuffix(s: Scan, i: number): { interval: number; end: number } | null {
+/**
+ * "of every month", "of each other month", "of every 3 months", "of the month", "a month", "monthly": the
+ * interval; "of every quarter" / "quarterly" sets `months` (the quarter's months, picked by quarterMonths).
+ */
+function monthlySuffix(s: Scan, i: number): { interval: number; end: number; months?: true } | null {
   let j = i;
   const a = w(s, j);
   if (a === 'monthly') return { interval: 1, end: j + 1 };
+  if (a === 'quarterly') return { interval: 1, end: j + 1, months: true };
   if (a === 'of' || a === 'in') j++;
   const b = w(s, j);
+  if (b === 'the' || b === 'a' || b === 'every' || b === 'each') {
+    if (w(s, j + 1) === 'quarter') return { interval: 1, end: j + 2, months: true };
+  }
   if (b === 'the' || b === 'a') return w(s, j + 1) === 'month' ? { interval: 1, end: j + 2 } : null;
   if (b !== 'every' && b !== 'each') return null;
   const c = w(s, j + 1);
@@ -903,6 +924,15 @@ function monthlySuffix(s: Scan, i: number): { interval: number; end: number } | 
   if (n !== null && n > 0 && n <= 1000 && (u === 'month' || u === 'months'))
     return { interval: n, end: j + 3 };
   return null;
+}
+
+/**
+ * The months a quarterly positional rule falls in: counted from the start of each quarter (Jan, Apr, Jul,
+ * Oct: "the first monday of every quarter") or from its end (Mar, Jun, Sep, Dec: "the last friday of every
+ * quarter"). Mixed directions cannot share one BYMONTH, so they count from the start.
+ */
+function quarterMonths(pos: number[]): number[] {
+  return pos.every((n) => n < 0) ? [3, 6, 9, 12] : [1, 4, 7, 10];
 }
 
 const YEARLY_WORDS = new Set(['annually', 'yearly']);
@@ -921,7 +951,13 @@ function yearlySuffix(s: Scan, i: number): number | null {
  * "on the last workday of every month". With `inRule` the frequency is already known (a trailer after
  * "every year on …"), so no suffix is needed. Sets the hit and returns the index after the phrase.
  */
-function positional(s: Scan, i: number, hit: RecurrenceHit, inRule: boolean): number | null {
+function positional(
+  s: Scan,
+  i: number,
+  hit: RecurrenceHit,
+  inRule: boolean,
+  afterEvery = false,
+): number | null {
   let j = i;
   if (w(s, j) === 'on') j++;
   const pl = positionList(s, j);
@@ -948,17 +984,19 @@ function positional(s: Scan, i: number, hit: RecurrenceHit, inRule: boolean): nu
       freq = 'MONTHLY';
       interval = m.interval;
       end = m.end;
-    } else if (target?.kind === 'weekday' && (pl.pos.length > 1 || target.setPos)) {
-      // "first, third and fifth wednesday": several positions can only mean a monthly rule.
+      if (m.months !== undefined) month = -1;
+    } else if (afterEvery || (target?.kind === 'weekday' && (pl.pos.length > 1 || target.setPos))) {
+      // "every second to last friday"; "first, third and fifth wednesday": several positions can only
+      // mean a monthly rule.
       freq = 'MONTHLY';
     } else return null;
   }
   if (target === null) {
     // days of the month: "the 12th of every other month", "on the 1st and 15th of every month"
-    if (month !== undefined || pl.pos.some((n) => n < 0)) return null;
+    if ((month !== undefined && month !== -1 && freq !== 'YEARLY') || pl.pos.some((n) => n < 0)) return null;
     hit.byMonthDay = pl.pos;
   } else if (target.kind === 'day') {
-    if (month !== undefined && freq !== 'YEARLY') return null;
+    if (month !== undefined && month !== -1 && freq !== 'YEARLY') return null;
     hit.byMonthDay = pl.pos;
   } else if (target.kind === 'workday') {
     hit.byDay = [1, 2, 3, 4, 5];
@@ -973,7 +1011,8 @@ function positional(s: Scan, i: number, hit: RecurrenceHit, inRule: boolean): nu
   if (pl.pos.some((n) => n === 0 || n > 31 || n < -31)) return null;
   hit.freq = freq;
   if (!inRule) hit.interval = interval;
-  if (month !== undefined) hit.byMonth = [month];
+  if (month === -1) hit.byMonth = quarterMonths(pl.pos);
+  else if (month !== undefined) hit.byMonth = [month];
   return end;
 }
 
@@ -1083,6 +1122,16 @@ export function keepUnrepresentable(s: Scan): void {
   for (let i = 0; i < s.toks.length; i++) {
     const a = w(s, i);
     if (a === undefined) continue;
+    // "every 15 minutes": tasks repeat hourly at most
+    if ((a === 'every' || a === 'each') && unit(w(s, i + 1)) === 'minute') {
+      keepAsTitle(s, i, i + 2);
+      continue;
+    }
+    if ((a === 'every' || a === 'each') && cardinal(w(s, i + 1)) !== null && unit(w(s, i + 2)) === 'minute') {
+      keepAsTitle(s, i, i + 3);
+      i += 2;
+      continue;
+    }
     let j = -1;
     if (a === 'twice' || a === 'thrice') j = i + 1;
     else if (cardinal(a) !== null && cardinal(a)! > 1 && w(s, i + 1) === 'times') j = i + 2;

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { parseQuickAdd } from '../../src/quick-add/index.ts';
+import { BERLIN_DST, BERLIN_WED, type Case, check, LEAP_EVE, NY_DST, type Ref } from './helpers.ts';
+
+/** Issue 13's classes away from the corpus' reference day: DST weeks, a leap month, other zones. */
+function table(ref: Ref, cases: Case[]): void {
+  describe(`issue 13 breadth @ ${ref.name}`, () => {
+    it.each(cases)('%s', (input, exp) => check(ref, input, exp));
+  });
+}
+
+const WD = 'MO,TU,WE,TH,FR';
+
+// Fri 2027-03-12 10:00 New York; clocks go forward on Sunday.
+table(NY_DST, [
+  ['Standup mon-fri at 9', { title: 'Standup', due: '2027-03-15 09:00', rrule: `FREQ=WEEKLY;BYDAY=${WD}` }],
+  [
+    'Water plants every day except sunday at 8am',
+    { title: 'Water plants', due: '2027-03-13 08:00', rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA' },
+  ],
+  // UNTIL is the end of the last day in New York, after the clocks changed (EDT, UTC-4).
+  [
+    'Gym every day for the next 2 weeks',
+    { title: 'Gym', due: '2027-03-12', rrule: 'FREQ=DAILY;UNTIL=20270326T035959Z' },
+  ],
+  ['Call mom at 5', { title: 'Call mom', due: '2027-03-12 17:00' }],
+  ['Dentist in 1 day 2 hours', { title: 'Dentist', due: '2027-03-13 12:00' }],
+  ['Check the roast in 2.5 hours', { title: 'Check the roast', due: '2027-03-12 12:30' }],
+  [
+    'Board meeting second and fourth tuesday of each month at 6',
+    { title: 'Board meeting', due: '2027-03-23 18:00', rrule: 'FREQ=MONTHLY;BYDAY=2TU,4TU' },
+  ],
+  [
+    'Pay rent the last workday of every month',
+    { title: 'Pay rent', due: '2027-03-31', rrule: `FREQ=MONTHLY;BYDAY=${WD};BYSETPOS=-1` },
+  ],
+  [
+    'Taxes every year on the 15th of april',
+    { title: 'Taxes', due: '2027-04-15', rrule: 'FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=15' },
+  ],
+  [
+    'Review the last friday of every quarter',
+    { title: 'Review', due: '2027-03-26', rrule: 'FREQ=MONTHLY;BYMONTH=3,6,9,12;BYDAY=-1FR' },
+  ],
+]);
+
+// Mon 2028-02-28 10:00 UTC, the day before a leap day.
+table(LEAP_EVE, [
+  [
+    'Backup on the 2nd to last day of every month',
+    { title: 'Backup', due: '2028-02-28', rrule: 'FREQ=MONTHLY;BYMONTHDAY=-2' },
+  ],
+  [
+    'Report every year on the last monday',
+    { title: 'Report', due: '2028-12-25', rrule: 'FREQ=YEARLY;BYDAY=-1MO' },
+  ],
+  [
+    'Leap party every 29th of february',
+    { title: 'Leap party', due: '2028-02-29', rrule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29' },
+  ],
+  ['Invoice 01.03.', { title: 'Invoice', due: '2028-03-01' }],
+]);
+
+// Sat 2027-03-27 12:00 Berlin; clocks go forward tonight.
+table(BERLIN_DST, [
+  ['Run sundays at 2:30', { title: 'Run', due: '2027-03-28 14:30', rrule: 'FREQ=WEEKLY;BYDAY=SU' }],
+  ['Run sundays at 02:30', { title: 'Run', due: '2027-03-28 02:30', rrule: 'FREQ=WEEKLY;BYDAY=SU' }],
+  ['Brunch tomorow at 11', { title: 'Brunch', due: '2027-03-28 11:00' }],
+  ['Finish the report this week', { title: 'Finish the report', due: '2027-03-28' }],
+]);
+
+describe('phrases the product cannot represent stay whole, with a warning', () => {
+  const opts = { now: BERLIN_WED.now, timeZone: BERLIN_WED.tz };
+  it.each([
+    'Jog thrice weekly',
+    'Take 2 pills twice daily',
+    'Water plants three times a week',
+    'Check the sump pump monthly except in summer',
+    'Run 5k every other day except sunday',
+    'Stretch every 15 minutes',
+  ])('%s', (text) => {
+    const r = parseQuickAdd(text, opts);
+    expect(r).toMatchObject({ title: text, spans: [] });
+    expect(r.recurrence).toBeUndefined();
+    expect(r.due).toBeUndefined();
+    expect(r.warnings).toHaveLength(1);
+  });
+
+  it('a warning does not stop the rest of the line: the due date and tags still count', () => {
+    const r = parseQuickAdd('Stretch twice daily tomorrow #health', opts);
+    expect(r.title).toBe('Stretch twice daily');
+    expect(r.due?.date).toBe('2027-01-21');
+    expect(r.tags).toEqual(['health']);
+    expect(r.warnings?.[0]).toContain('twice daily');
+  });
+});
