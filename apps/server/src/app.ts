@@ -28,6 +28,7 @@ import { authenticatePlugin } from './plugins/authenticate.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { healthRoutes } from './plugins/health.ts';
 import { inputGuardPlugin } from './plugins/input-guard.ts';
+import { logRequest } from './plugins/log-redaction.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { routeTablePlugin } from './plugins/route-table.ts';
@@ -52,7 +53,8 @@ declare module 'fastify' {
 /** Builds the app for the configured roles. Never listens: `server.ts` does, tests use `inject()`. */
 export async function buildApp(config: Config, infra: Infra): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger:
+      config.logLevel === 'silent' ? false : { level: config.logLevel, serializers: { req: logRequest } },
     bodyLimit: 1024 * 1024,
     trustProxy: true,
   });
@@ -84,7 +86,8 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
   });
 
   // the realtime role authenticates WebSocket upgrades exactly like the api role's routes
-  const auth = config.roles.has('api') || config.roles.has('realtime') ? createAuth(config, db) : undefined;
+  const auth =
+    config.roles.has('api') || config.roles.has('realtime') ? createAuth(config, db, app.log) : undefined;
   if (auth) await app.register(authenticatePlugin, { db, auth });
 
   if (config.roles.has('api')) {
