@@ -25,7 +25,12 @@ export interface ServerProcess {
 }
 
 /** Spawns the real CLI (`taskstream serve`) and resolves once `/healthz` answers. */
-export async function startServerProcess(env: Record<string, string>, port: number): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  port: number,
+  /** more arguments to `serve`, e.g. `['--role', 'audit']` */
+  args: string[] = [],
+): Promise<ServerProcess> {
   const clean = { ...process.env };
   // the parent's test settings must not leak into the server under test (vitest sets BASE_URL=/, for one)
   for (const k of [
@@ -39,7 +44,7 @@ export async function startServerProcess(env: Record<string, string>, port: numb
   ]) {
     delete clean[k];
   }
-  const child = spawn(process.execPath, [bin, 'serve'], {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], {
     env: {
       ...clean,
       HOST: '127.0.0.1',
