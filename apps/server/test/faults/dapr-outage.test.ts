@@ -22,7 +22,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const daprToken = 'dapr-api-token-for-faults';
 const appToken = 'app-api-token-for-faults';
-const writers = 6;
+const writers = 4;
+/** a steady write rate, so that the backlog the outage leaves is published within the test's bounds */
+const paceMs = 100;
 /** the broker's inbound retry policy: a poison event blocks its partition for about 5 s, then goes to the DLQ */
 const inboundRetry = { maxRetries: 5, intervalMs: 1_000 };
 const phases = { normalMs: 10_000, failingMs: 5_000, hangingMs: 30_000, recoveredMs: 5_000 };
@@ -107,7 +109,7 @@ describe('Dapr relay through a sidecar outage, with poison events', () => {
     sidecar.opts.componentsReady = true;
 
     const accounts = await signUpAccounts(url, 4);
-    const load = new Workload({ url: () => url, accounts, writers });
+    const load = new Workload({ url: () => url, accounts, writers, paceMs });
     const started = Date.now();
     load.start();
     const poison = async (account: Account, title: string) => {
@@ -148,7 +150,7 @@ describe('Dapr relay through a sidecar outage, with poison events', () => {
     const writeMs = Date.now() - started;
 
     // drained: every row published and delivered, every consumer done
-    const until = Date.now() + 60_000;
+    const until = Date.now() + 90_000;
     let unpublished = -1;
     while (Date.now() < until) {
       const res = (await database.db.execute(
@@ -208,6 +210,7 @@ describe('Dapr relay through a sidecar outage, with poison events', () => {
 
     report('dapr-outage', {
       writers,
+      paceMs,
       writeMs,
       phases,
       failedPublishes,

@@ -95,7 +95,7 @@ export async function deliveryFigures(db: Db): Promise<DeliveryFigures> {
   );
 }
 
-function complete(f: DeliveryFigures): boolean {
+function handledEverything(f: DeliveryFigures): boolean {
   return (
     f.auditRows === f.taskEvents &&
     f.missingAudit.length === 0 &&
@@ -124,7 +124,7 @@ export async function waitForDrain(
   let stableSince = Date.now();
   for (;;) {
     const f = await deliveryFigures(db);
-    if (complete(f)) {
+    if (handledEverything(f)) {
       // handled: with offsets, also wait for them to be stored (flushed every 500 ms)
       if (!opts.offsets || offsetsPast(f)) return { figures: f, drainMs: Date.now() - started };
     }

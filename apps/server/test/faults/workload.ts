@@ -55,8 +55,8 @@ export interface WorkloadOptions {
    * repeat: complete, delete and restore are idempotent; a repeated create or update only adds a write.
    */
   retryForMs?: number;
-  /** tag in every title, so a poison task can be told from the others */
-  title?: (i: number) => string;
+  /** pause between one writer's operations: a steady rate instead of as fast as the server answers */
+  paceMs?: number;
 }
 
 export interface WorkloadFigures {
@@ -115,12 +115,12 @@ export class Workload {
     while (!this.stopping) {
       const op = pick(own);
       const i = this.counter++;
-      const title = this.opts.title?.(i) ?? `soak ${i}`;
-      const ok = await this.perform(account, op, own, title);
+      const ok = await this.perform(account, op, own, `soak ${i}`);
       if (ok) {
         this.figures.acknowledged++;
         this.figures.byOp[op]++;
       }
+      if (this.opts.paceMs) await new Promise((r) => setTimeout(r, this.opts.paceMs));
     }
   }
 
