@@ -4,17 +4,20 @@
 # Jobs, applies everything, waits for every role to roll out, and with --rollback-on-failure undoes the
 # rollout of every role when one of them fails. Also applies deploy/observability when
 # kube-prometheus-stack's CRDs are present.
-# Usage: deploy/scripts/deploy.sh <minikube|kind|aks|gke|oke> [image tag] [--rollback-on-failure]
+# Usage: deploy/scripts/deploy.sh <minikube|kind|aks|gke|oke> [image tag] [--rollback-on-failure] [--render-only]
+# --render-only prints the manifests that would be applied and touches no cluster.
 # Environment: IMAGE (default ghcr.io/taskstream/taskstream; minikube/kind: taskstream), ROLLOUT_TIMEOUT (10m).
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 rollback=false
+render_only=false
 args=()
 for arg in "$@"; do
   case "$arg" in
     --rollback-on-failure) rollback=true ;;
+    --render-only) render_only=true ;;
     *) args+=("$arg") ;;
   esac
 done
@@ -47,6 +50,10 @@ trap 'rm -rf "$work"' EXIT
   fi
 } >"$work/kustomization.yaml"
 kubectl kustomize "$work" >"$work/rendered.yaml"
+if [ "$render_only" = true ]; then
+  cat "$work/rendered.yaml"
+  exit 0
+fi
 log "rendered $(grep -c '^kind:' "$work/rendered.yaml") objects from overlays/$overlay${tag:+ with $image:$tag}"
 
 # Job templates are immutable: remove the previous runs so the new image's Jobs can be created.

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { roles } from '../../apps/server/src/config.ts';
@@ -286,6 +287,32 @@ describe.each(overlays)('overlay %s', (overlay) => {
     expect(job.spec.template.spec.containers[0].command).toEqual(['taskstream', 'migrate']);
     const deny = find<Obj>(objects(), 'NetworkPolicy', 'default-deny-ingress');
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
+  });
+});
+
+describe('deploy.sh --render-only', () => {
+  const images = (args: string[], env: Record<string, string> = {}) => {
+    const out = execFileSync(`${deployDir}scripts/deploy.sh`, [...args, '--render-only'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return [...new Set([...out.matchAll(/^\s+image: (\S+)$/gm)].map((m) => m[1]))].sort();
+  };
+
+  it('runs the image built into the cluster on minikube and kind', () => {
+    expect(images(['kind', 'dev'])).toEqual([
+      'docker.redpanda.com/redpandadata/redpanda:v25.1.2',
+      'postgres:15-bookworm',
+      'taskstream:dev',
+    ]);
+  });
+
+  it('runs the released image tag from GHCR on a cloud overlay', () => {
+    expect(images(['gke', 'sha-0123abc'], { IMAGE: 'ghcr.io/acme/taskstream' })).toEqual([
+      'docker.redpanda.com/redpandadata/redpanda:v25.1.2',
+      'ghcr.io/acme/taskstream:sha-0123abc',
+    ]);
   });
 });
 
