@@ -186,6 +186,8 @@ function parseDue(s: Scan): Found {
   return found;
 }
 
+const SCHEDULE_LEADS = new Set(['repeat', 'repeats', 'repeating', 'recurring', 'recurs', 'recur']);
+
 function parseRecurrence(s: Scan): RecurrenceHit | undefined {
   keepUnrepresentable(s);
   for (let i = 0; i < s.toks.length; i++) {
@@ -195,8 +197,13 @@ function parseRecurrence(s: Scan): RecurrenceHit | undefined {
       return undefined;
     }
     if (r) {
-      // "Rent due every month", "once every two weeks": the word before belongs to the schedule, not the title.
-      const lead = w(s, i - 1) === 'due' || (w(s, i - 1) === 'once' && w(s, i) === 'every');
+      // "Rent due every month", "once every two weeks", "repeats monthly": the word before belongs to the
+      // schedule, not the title.
+      const prev = w(s, i - 1);
+      const lead =
+        prev === 'due' ||
+        (prev !== undefined && SCHEDULE_LEADS.has(prev)) ||
+        (prev === 'once' && w(s, i) === 'every');
       consume(s, lead ? i - 1 : i, r.end, 'recurrence');
       return r;
     }
@@ -292,6 +299,9 @@ function parseUnsafe(text: string, opts: ParseOptions): QuickAddResult {
   if (rec) {
     // A separate date or time in the line refines the series ("at 9am every day", "tomorrow every week").
     dueTime = rec.time ?? found.time ?? rec.start?.time;
+    // "every day at 9am and 5pm" said at 15:30: the series starts with today's 17:00.
+    if (rec.times !== undefined && rec.start === undefined && found.day === undefined)
+      dueTime = rec.times.find((t) => t > s.nowMin) ?? rec.times[0];
     if (rec.start === undefined && found.day !== undefined) rec.start = { end: 0, day: found.day };
     // "every hour" starts now (Todoist: "every hour starting from now").
     if (rec.freq === 'HOURLY' && dueTime === undefined) dueTime = s.nowMin;

@@ -11,7 +11,7 @@ import {
   WEEKDAYS_PLURAL,
 } from './lexicon.ts';
 import { type Scan, w } from './scan.ts';
-import { DAYPARTS, matchTime, type TimeHit } from './times.ts';
+import { bareMinute, DAYPARTS, matchTime, type TimeHit } from './times.ts';
 
 type Freq = 'HOURLY' | 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'YEARLY';
 
@@ -34,6 +34,8 @@ export interface RecurrenceHit {
   untilDay?: number;
   count?: number;
   forAmount?: { n: number; u: Unit };
+  /** several times a day (minutes since midnight, same minute of the hour): BYHOUR */
+  times?: number[];
   /** set when the phrase goes on with something RRULE cannot express: the token index where it ends */
   unrepresentable?: number;
 }
@@ -426,6 +428,37 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
     if (t && hit.time === undefined) {
       hit.time = t.minute;
       j = t.end;
+      // "at 9am and 5pm": several times a day on the same minute of the hour become BYHOUR
+      const times = [t.minute];
+      for (let guard2 = 0; guard2 < 6 && hit.freq !== 'HOURLY'; guard2++) {
+        const sep = w(s, j);
+        if (sep !== 'and' && sep !== ',' && sep !== '&') break;
+        const n = w(s, j + 1);
+        // in a list of times a bare hour counts too: "at 8, 12 and 6"
+        const more =
+          matchTime(s, j + 1, false) ??
+          (n !== undefined && /^\d{1,2}$/.test(n) && Number(n) <= 23
+            ? { end: j + 2, minute: bareMinute(Number(n) * 60) }
+            : null);
+        if (more === null || times.includes(more.minute)) break;
+        // "at 9am and 5:30pm": BYHOUR × BYMINUTE cannot hold two different minutes
+        if (more.minute % 60 !== t.minute % 60) {
+          hit.unrepresentable = more.end;
+          break;
+        }
+        times.push(more.minute);
+        j = more.end;
+      }
+      if (times.length > 1) hit.times = times.sort((x, y) => x - y);
+      continue;
+    }
+    // "every day this week", "every weekday next month", "every saturday in june": the series runs within
+    // that period (a yearly or monthly rule "in may" names its month instead).
+    const window = hit.start === undefined && hit.untilDay === undefined ? periodWindow(s, j, hit) : null;
+    if (window) {
+      hit.start = { end: window.end, day: window.from };
+      hit.untilDay = window.to;
+      j = window.end;
       continue;
     }
     if (a === 'on' || a === 'every') {
@@ -628,6 +661,30 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
 }
 
 const ONCE_PER = new Set(['a', 'an', 'per', 'every', 'each']);
+
+/** "this week", "next month", "in june" after a daily or weekly rule: the days the series runs. */
+function periodWindow(
+  s: Scan,
+  i: number,
+  hit: RecurrenceHit,
+): { from: number; to: number; end: number } | null {
+  if (hit.freq !== 'DAILY' && hit.freq !== 'WEEKLY') return null;
+  const a = w(s, i);
+  const b = w(s, i + 1);
+  const t = s.today;
+  if ((a === 'this' || a === 'next') && b === 'week') {
+    const monday = t - weekdayOf(t) + 1 + (a === 'next' ? 7 : 0);
+    return { from: a === 'this' ? t : monday, to: monday + 6, end: i + 2 };
+  }
+  if ((a === 'this' || a === 'next') && b === 'month') {
+    const first = addMonths(t - ymdOf(t).d + 1, a === 'next' ? 1 : 0);
+    return { from: a === 'this' ? t : first, to: addMonths(first, 1) - 1, end: i + 2 };
+  }
+  const mon = a === 'in' || a === 'during' || a === 'throughout' ? MONTHS.get(b ?? '') : undefined;
+  if (mon === undefined || /^\d/.test(w(s, i + 2) ?? '')) return null;
+  const first = monthOnOrAfter(t, mon);
+  return { from: Math.max(first, t), to: addMonths(first, 1) - 1, end: i + 2 };
+}
 const COUNT_WORDS = new Set(['times', 'occurrences', 'occurences', 'repeats', 'repetitions']);
 
 function plainYearAt(s: Scan, i: number): number | null {
@@ -837,6 +894,7 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
   }
   if (j === null) return null;
   hit.end = trailers(s, j, hit);
+  if (hit.unrepresentable !== undefined) return hit;
   // "every other day except sunday", "monthly except in summer": an exception no RRULE can hold. Reading
   // the rule without it would be wrong, so the whole phrase is handed back (see keepUnrepresentable).
   const x = w(s, hit.end);
@@ -1106,6 +1164,8 @@ export function rruleOf(hit: RecurrenceHit, until: string | undefined): string {
   if (hit.nthDays !== undefined)
     parts.push(`BYDAY=${hit.nthDays.map((x) => `${x.n}${RRULE_DAY[x.wd]}`).join(',')}`);
   if (hit.setPos !== undefined) parts.push(`BYSETPOS=${hit.setPos.join(',')}`);
+  if (hit.times !== undefined)
+    parts.push(`BYHOUR=${hit.times.map((t) => Math.floor(t / 60)).join(',')};BYMINUTE=${hit.times[0]! % 60}`);
   if (hit.count !== undefined) parts.push(`COUNT=${hit.count}`);
   else if (until !== undefined) parts.push(`UNTIL=${until}`);
   return parts.join(';');

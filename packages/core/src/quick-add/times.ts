@@ -97,14 +97,19 @@ export function matchTime(s: Scan, i: number, bareDaypart = false): TimeHit | nu
  * 24-hour form with a leading zero ("05:30"). A part of the day decides before this rule does.
  */
 function afternoonHour(s: Scan, i: number, t: TimeHit): TimeHit {
-  if (t.bare !== true || t.minute < 60 || t.minute >= 7 * 60) return t;
+  if (t.bare !== true || bareMinute(t.minute) === t.minute) return t;
   for (let k = i; k < t.end; k++) {
     const a = w(s, k);
     if (a !== undefined && /^\d/.test(a)) {
-      return a.startsWith('0') ? t : { end: t.end, minute: t.minute + 12 * 60 };
+      return a.startsWith('0') ? t : { end: t.end, minute: bareMinute(t.minute) };
     }
   }
   return t;
+}
+
+/** A clock time written without am/pm, read by the rule above (1:00–6:59 → p.m.). */
+export function bareMinute(minute: number): number {
+  return minute >= 60 && minute < 7 * 60 ? minute + 12 * 60 : minute;
 }
 
 function matchTimeAsWritten(s: Scan, i: number, bareDaypart: boolean): TimeHit | null {

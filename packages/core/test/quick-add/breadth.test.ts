@@ -69,6 +69,34 @@ table(BERLIN_DST, [
   ['Finish the report this week', { title: 'Finish the report', due: '2027-03-28' }],
 ]);
 
+// Wed 2027-01-20 15:30 Berlin.
+table(BERLIN_WED, [
+  // several times a day on the same minute: BYHOUR, starting with the next one today
+  [
+    'Meds every day at 9am and 5pm',
+    { title: 'Meds', due: '2027-01-20 17:00', rrule: 'FREQ=DAILY;BYHOUR=9,17;BYMINUTE=0' },
+  ],
+  [
+    'Feed the cat every day at 8, 12 and 6',
+    { title: 'Feed the cat', due: '2027-01-20 18:00', rrule: 'FREQ=DAILY;BYHOUR=8,12,18;BYMINUTE=0' },
+  ],
+  // a daily or weekly rule inside a period runs within it
+  [
+    'Stretch every day this week',
+    { title: 'Stretch', due: '2027-01-20', rrule: 'FREQ=DAILY;UNTIL=20270124T225959Z' },
+  ],
+  [
+    'Standup every weekday next month at 8',
+    { title: 'Standup', due: '2027-02-01 08:00', rrule: `FREQ=WEEKLY;BYDAY=${WD};UNTIL=20270228T225959Z` },
+  ],
+  [
+    'Market every saturday in june',
+    { title: 'Market', due: '2027-06-05', rrule: 'FREQ=WEEKLY;BYDAY=SA;UNTIL=20270630T215959Z' },
+  ],
+  ['Backup repeats monthly', { title: 'Backup', due: '2027-01-20', rrule: 'FREQ=MONTHLY' }],
+  ['Review recurring every friday', { title: 'Review', due: '2027-01-22', rrule: 'FREQ=WEEKLY;BYDAY=FR' }],
+]);
+
 describe('phrases the product cannot represent stay whole, with a warning', () => {
   const opts = { now: BERLIN_WED.now, timeZone: BERLIN_WED.tz };
   it.each([
@@ -78,6 +106,7 @@ describe('phrases the product cannot represent stay whole, with a warning', () =
     'Check the sump pump monthly except in summer',
     'Run 5k every other day except sunday',
     'Stretch every 15 minutes',
+    'Pills every day at 9am and 5:30pm',
   ])('%s', (text) => {
     const r = parseQuickAdd(text, opts);
     expect(r).toMatchObject({ title: text, spans: [] });
