@@ -7,7 +7,8 @@
 #   taskstream-app-api-token   token          sidecar → app token (generated)
 #   taskstream-dapr-api-token  token          app → sidecar token (generated)
 #   taskstream-smtp            url            optional: SMTP_URL for e-mail reminders
-# Usage: deploy/scripts/create-secrets.sh [--rotate auth|tokens|db|kafka|smtp]...
+#   taskstream-openai          api-key        optional: OPENAI_API_KEY for the assistant
+# Usage: deploy/scripts/create-secrets.sh [--rotate auth|tokens|db|kafka]...
 # Values come from the environment; an existing secret is kept unless it is rotated or its variable is set.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -66,6 +67,9 @@ if ! exists taskstream-dapr-api-token || rotating tokens; then
 fi
 if [ -n "${SMTP_URL:-}" ]; then
   put taskstream-smtp "url=$SMTP_URL"
+fi
+if [ -n "${OPENAI_API_KEY:-}" ]; then
+  put taskstream-openai "api-key=$OPENAI_API_KEY"
 fi
 
 if [ "$rotate" != " " ]; then
