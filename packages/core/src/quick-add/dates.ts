@@ -210,7 +210,17 @@ function monthDay(s: Scan, i: number): DateHit | null {
   let d = a !== undefined && /^\d{1,2}$/.test(a) ? Number(a) : ordinal(a);
   if (d === null || d < 1 || d > 31) return null;
   let j = i + 1;
-  if (w(s, j) === 'of') j++;
+  if (w(s, j) === 'of') {
+    j++;
+    // "the 1st of next month", "the 15th of this month"
+    const rel = w(s, j);
+    if ((rel === 'next' || rel === 'this') && w(s, j + 1) === 'month') {
+      const first = addMonths(firstOfMonth(s.today), rel === 'next' ? 1 : 0);
+      const { y, m } = ymdOf(first);
+      const v = validDay(y, m, d);
+      return v === null ? null : { end: j + 2, day: v };
+    }
+  }
   const mw = w(s, j);
   const m2 = mw === undefined ? undefined : MONTHS.get(mw.endsWith('.') ? mw.slice(0, -1) : mw);
   if (m2 === undefined) return null;
@@ -517,7 +527,8 @@ function relative(s: Scan, i: number): DateHit | null {
   if (a === undefined) return null;
   if (a === 'in' || a === 'within') {
     const am = amounts(s, i + 1, true);
-    if (am) return shift(s, am, 1, am.end);
+    // "in 3 weeks time", "in 3 weeks' time"
+    if (am) return shift(s, am, 1, w(s, am.end) === 'time' ? am.end + 1 : am.end);
     const mon = MONTHS.get(w(s, i + 1) ?? '');
     if (mon !== undefined && w(s, i + 2) === 'of' && plainYear(w(s, i + 3)) !== null) {
       const v = validDay(plainYear(w(s, i + 3))!, mon, 1);
@@ -679,8 +690,10 @@ function weekday(s: Scan, i: number): DateHit | null {
   const wd = weekdayOf(t);
   let mod: 'this' | 'next' | 'last' | null = null;
   let j = i;
+  // "the following monday"
+  if (a === 'the' && w(s, i + 1) === 'following') return weekday(s, i + 1);
   if (a === 'this' || a === 'coming' || a === 'upcoming') mod = 'this';
-  else if (a === 'next') mod = 'next';
+  else if (a === 'next' || a === 'following') mod = 'next';
   else if (a === 'last' || a === 'past' || a === 'previous') mod = 'last';
   if (mod !== null) {
     j++;
@@ -777,10 +790,16 @@ function keyword(s: Scan, i: number): DateHit | null {
   const { y } = ymdOf(t);
   const end = i + 1;
   switch (a) {
+    case 'eod':
+    case 'cob': {
+      // "by EOD friday": the end of that day adds nothing to an all-day date
+      const d = w(s, i + 1) === undefined ? null : matchDate(s, i + 1);
+      if (d) return d;
+      return a === 'eod' ? { end, day: t } : null;
+    }
     case 'today':
     case 'tod':
     case 'tdy':
-    case 'eod':
       return { end, day: t };
     case 'tonight':
       return { end, day: t, time: DAYPARTS.get('tonight')! };
@@ -834,6 +853,7 @@ function keyword(s: Scan, i: number): DateHit | null {
       return a === 'weekend' ? { end, day: wd === 7 ? t : t + (6 - wd) } : null;
     }
     case 'later': {
+      if (w(s, i + 1) === 'today') return { end: i + 2, day: t };
       // Vikunja's "later this week" (this week's Friday, or Sunday once Friday has come) and "later next week".
       const b = w(s, i + 1);
       if ((b === 'this' || b === 'next') && w(s, i + 2) === 'week') {
@@ -982,6 +1002,12 @@ export function matchDate(s: Scan, i: number): DateHit | null {
   if (a === undefined || s.toks[i]!.kind === 'punct') return null;
   const nth = nthWeekdayOfMonth(s, i);
   if (nth) return nth;
+  if (WEEKDAYS.has(a)) {
+    // "Sat Aug 17 2027", "Wed, 03.04": a weekday (even "sat") before a calendar date belongs to it.
+    const k = w(s, i + 1) === ',' ? i + 2 : i + 1;
+    const exact = monthDay(s, k) ?? numeric(s, k);
+    if (exact) return exact;
+  }
   const wdHit = weekday(s, i);
   if (wdHit) {
     // "Monday 27 January", "Fri, Jan 29": the calendar date is the precise part; both belong to the span.

@@ -192,7 +192,12 @@ const UNITS = new Map<string, Unit>([
 ]);
 
 export function unit(low: string | undefined): Unit | null {
-  return low === undefined ? null : (UNITS.get(low) ?? null);
+  if (low === undefined) return null;
+  // "in 3 weeks' time": the possessive apostrophe stays on the word
+  return (
+    UNITS.get(low) ??
+    (low.endsWith("'") || low.endsWith('\u2019') ? (UNITS.get(low.slice(0, -1)) ?? null) : null)
+  );
 }
 
 /** "30m", "2h", "1d", "2w", "3mo", "1y", "1h30m" → total in the largest sensible form. */

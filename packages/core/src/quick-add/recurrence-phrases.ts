@@ -662,6 +662,9 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
 
 const ONCE_PER = new Set(['a', 'an', 'per', 'every', 'each']);
 
+/** Words that continue a name after a capitalised plural weekday ("Fridays for Future", "Sundays in Paris"). */
+const NOT_AFTER_NAME = new Set(['for', 'in', 'on', 'and', 'after', 'before', 'through', 'thru']);
+
 /** "this week", "next month", "in june" after a daily or weekly rule: the days the series runs. */
 function periodWindow(
   s: Scan,
@@ -792,7 +795,12 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
     const wl = weekdayList(s, i)!;
     // "Read Tuesdays with Morrie", "Sundays are for resting": a capitalised plural followed by a plain word
     // is a name or a sentence.
-    if (/^[A-Z]/.test(s.toks[i]!.text) && !boundaryAt(s, wl.end)) return null;
+    const next = w(s, wl.end);
+    if (
+      /^[A-Z]/.test(s.toks[i]!.text) &&
+      (!boundaryAt(s, wl.end) || (next !== undefined && NOT_AFTER_NAME.has(next)))
+    )
+      return null;
     hit.freq = 'WEEKLY';
     hit.byDay = wl.days;
     j = wl.end;

@@ -46,6 +46,16 @@ function clock(s: Scan, i: number): TimeHit | null {
   const a = w(s, i);
   if (a === undefined) return null;
   if (a === 'noon' || a === 'midday') return { end: i + 1, minute: 12 * 60 };
+  // "half past 3", "quarter to five", "quarter past 9am"
+  if (
+    (a === 'half' || a === 'quarter') &&
+    (w(s, i + 1) === 'past' || (a === 'quarter' && w(s, i + 1) === 'to'))
+  ) {
+    const h = clock(s, i + 2) ?? hourWord(s, i + 2);
+    if (h === null || h.minute % 60 !== 0) return null;
+    const delta = a === 'half' ? 30 : w(s, i + 1) === 'to' ? -15 : 15;
+    return { end: h.end, minute: (h.minute + delta + 1440) % 1440, ...(h.bare ? { bare: true } : {}) };
+  }
   if (a === 'midnight') return { end: i + 1, minute: 0 };
   let m = TIME_12.exec(a);
   if (m) {
@@ -79,6 +89,12 @@ function clock(s: Scan, i: number): TimeHit | null {
   return null;
 }
 
+/** A bare hour as digits or a word ("3", "nine") after "half past" / "quarter to". */
+function hourWord(s: Scan, i: number): TimeHit | null {
+  const n = cardinal(w(s, i));
+  return n !== null && n >= 1 && n <= 12 ? { end: i + 1, minute: n * 60, bare: true } : null;
+}
+
 const AT_CUES = new Set(['at', '@', 'around', 'about', 'by', 'before', 'after', 'due:']);
 
 /**
@@ -104,7 +120,8 @@ function afternoonHour(s: Scan, i: number, t: TimeHit): TimeHit {
       return a.startsWith('0') ? t : { end: t.end, minute: bareMinute(t.minute) };
     }
   }
-  return t;
+  // the hour was a word ("half past six")
+  return { end: t.end, minute: bareMinute(t.minute) };
 }
 
 /** A clock time written without am/pm, read by the rule above (1:00–6:59 → p.m.). */
@@ -217,8 +234,26 @@ function matchTimeCore(s: Scan, i: number, bareDaypart: boolean): TimeHit | null
     }
   }
   if (bareDaypart && a !== 'tonight' && DAYPARTS.has(a)) return { end: i + 1, minute: DAYPARTS.get(a)! };
+  // "first thing tomorrow", "monday first thing": the start of the working day
+  if (a === 'first' && w(s, i + 1) === 'thing' && (bareDaypart || FIRST_THING_BEFORE.has(w(s, i + 2) ?? '')))
+    return { end: i + 2, minute: 9 * 60 };
   return null;
 }
+
+const FIRST_THING_BEFORE = new Set([
+  'tomorrow',
+  'today',
+  'on',
+  'next',
+  'this',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+]);
 
 /** Words after "at N" that still make N a time ("at 5 tomorrow", "at 9 every day"). */
 function isTimeContinuation(low: string): boolean {

@@ -94,6 +94,16 @@ table(BERLIN_WED, [
     { title: 'Market', due: '2027-06-05', rrule: 'FREQ=WEEKLY;BYDAY=SA;UNTIL=20270630T215959Z' },
   ],
   ['Backup repeats monthly', { title: 'Backup', due: '2027-01-20', rrule: 'FREQ=MONTHLY' }],
+  // more ways to say a day or a time
+  ['Concert Sat Aug 28 2027', { title: 'Concert', due: '2027-08-28' }],
+  ['Send the deck by EOD friday', { title: 'Send the deck', due: '2027-01-22' }],
+  ['Call the bank first thing tomorrow', { title: 'Call the bank', due: '2027-01-21 09:00' }],
+  ['Pitch the following monday', { title: 'Pitch', due: '2027-01-25' }],
+  ['School run at half past eight', { title: 'School run', due: '2027-01-21 08:30' }],
+  ['Tea at quarter to 5', { title: 'Tea', due: '2027-01-20 16:45' }],
+  ['Fix the heater later today', { title: 'Fix the heater', due: '2027-01-20' }],
+  ["Visit Rome in 3 weeks' time", { title: 'Visit Rome', due: '2027-02-10' }],
+  ['Pay the deposit the 1st of next month', { title: 'Pay the deposit', due: '2027-02-01' }],
   ['Review recurring every friday', { title: 'Review', due: '2027-01-22', rrule: 'FREQ=WEEKLY;BYDAY=FR' }],
 ]);
 

@@ -110,6 +110,13 @@ const TITLES = [
   'Check valve 14:75',
   'Pick up 4x6 prints',
   'Print 12 times table sheets',
+  'Fridays for Future meetup',
+  'Thursdays Child novel',
+  'Buy a quarter pound of cheese',
+  'The first thing to fix',
+  'Fix the except clause parser',
+  'Buy 5.11 tactical boots',
+  'Find 12.12 receipts',
 ];
 
 function checkTitle(title: string): void {
