@@ -1,4 +1,4 @@
-import { assertTimeZone, parseQuickAdd, type QuickAddResult } from '@taskstream/core';
+import { assertTimeZone, parseQuickAdd, priorities, type QuickAddResult } from '@taskstream/core';
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -7,8 +7,9 @@ import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db } from '../../infra/db/db.ts';
 import { lists } from '../../infra/db/schema.ts';
 import { currentUser } from '../../plugins/authenticate.ts';
+import { errors, json } from '../../plugins/openapi.responses.ts';
 import { writeContext } from '../tasks/tasks.routes.ts';
-import { type CreateTaskBody, createTaskBody } from '../tasks/tasks.schemas.ts';
+import { type CreateTaskBody, createTaskBody, taskSchema } from '../tasks/tasks.schemas.ts';
 import type { TasksService } from '../tasks/tasks.service.ts';
 
 const MAX_IGNORE_RANGES = 50;
@@ -49,6 +50,63 @@ const quickBody = z
   });
 
 type QuickBody = z.infer<typeof quickBody>;
+
+/** What the core parser recognised (`QuickAddResult`): due date as wall-clock time in `tz`, spans as offsets. */
+const quickAddParse = z
+  .object({
+    title: z.string(),
+    description: z.string().optional(),
+    due: z
+      .object({
+        date: z.string().describe('YYYY-MM-DD'),
+        time: z.string().optional().describe('HH:MM, wall-clock time in `tz`'),
+        tz: z.string(),
+        all_day: z.boolean(),
+      })
+      .optional(),
+    recurrence: z.object({ rrule: z.string(), mode: z.enum(['due', 'completion']) }).optional(),
+    priority: z.enum(priorities).optional(),
+    tags: z.array(z.string()),
+    list: z.string().optional().describe('list name; created when the user has none by that name'),
+    reminders: z.array(z.union([z.object({ before: z.string() }), z.object({ at: z.string() })])),
+    spans: z
+      .array(
+        z.object({
+          start: z.number().int(),
+          end: z.number().int(),
+          // a string, not an enum: a kind the parser learns must not break the reply
+          kind: z.string().describe('date, time, recurrence, priority, tag, list, description or reminder'),
+        }),
+      )
+      .describe('recognised phrases, as `[start, end)` UTF-16 offsets into `text`'),
+    warnings: z
+      .array(z.string())
+      .optional()
+      .describe('phrases understood but not representable; they stay in the title'),
+  })
+  .meta({
+    id: 'QuickAddParse',
+    description: 'What quick add recognised in the text (here: "Call mom friday at 5pm !!3 #family")',
+    examples: [
+      {
+        title: 'Call mom',
+        due: { date: '2026-12-04', time: '17:00', tz: 'Europe/Paris', all_day: false },
+        priority: 'medium',
+        tags: ['family'],
+        reminders: [],
+        spans: [
+          { start: 9, end: 15, kind: 'date' },
+          { start: 16, end: 22, kind: 'time' },
+          { start: 23, end: 26, kind: 'priority' },
+          { start: 27, end: 34, kind: 'tag' },
+        ],
+      },
+    ],
+  });
+
+const quickAddedTask = taskSchema
+  .extend({ parse: quickAddParse })
+  .meta({ id: 'QuickAddedTask', description: 'The created task, with what quick add recognised' });
 
 /** Finds the user's list by name (case-insensitive), creating it when the text names a new one. */
 async function listIdByName(db: Db, userId: string, name: string): Promise<string> {
@@ -104,7 +162,15 @@ export async function quickAddRoutes(
 
   r.post(
     '/tasks/quick',
-    { schema: { tags: ['tasks'], summary: 'Create a task from natural-language text', body: quickBody } },
+    {
+      schema: {
+        tags: ['tasks'],
+        operationId: 'quickAddTask',
+        summary: 'Create a task from natural-language text',
+        body: quickBody,
+        response: { 201: json(quickAddedTask, 'The created task'), ...errors(400, 401) },
+      },
+    },
     async (req, reply) => {
       const user = currentUser(req);
       const parsed = parse(req.body, user.timeZone);
@@ -121,7 +187,13 @@ export async function quickAddRoutes(
   r.post(
     '/parse',
     {
-      schema: { tags: ['tasks'], summary: 'Parse quick-add text without creating anything', body: quickBody },
+      schema: {
+        tags: ['tasks'],
+        operationId: 'parseQuickAdd',
+        summary: 'Parse quick-add text without creating anything (live previews)',
+        body: quickBody,
+        response: { 200: json(quickAddParse, 'What the text would create'), ...errors(400, 401) },
+      },
     },
     async (req) => parse(req.body, currentUser(req).timeZone),
   );

@@ -92,7 +92,7 @@ export const taskSchema = z
       ]),
     ),
     series_id: z.uuid().nullable().describe('shared by every occurrence of a recurring task'),
-    occurrence: z.number().int().nullable().describe('1 for the first occurrence of a series'),
+    occurrence: z.number().int().nullable().describe('0 for the first occurrence of a series, then 1, 2, …'),
     completed_at: instant().nullable(),
     deleted_at: instant().nullable().describe('set while the task is in the trash'),
     created_at: instant(),
