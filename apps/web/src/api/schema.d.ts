@@ -204,37 +204,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create a task from natural-language text */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        text: string;
-                        /** @description IANA zone the text is read in; default the user's */
-                        tz?: string;
-                        /** @description Parts of `text` the user made plain title text again: nothing overlapping them is recognised */
-                        ignore?: {
-                            start: number;
-                            end: number;
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["quickAddTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -250,38 +220,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Parse quick-add text without creating anything */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        text: string;
-                        /** @description IANA zone the text is read in; default the user's */
-                        tz?: string;
-                        /** @description Parts of `text` the user made plain title text again: nothing overlapping them is recognised */
-                        ignore?: {
-                            start: number;
-                            end: number;
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /** Parse quick-add text without creating anything (live previews) */
+        post: operations["parseQuickAdd"];
         delete?: never;
         options?: never;
         head?: never;
@@ -548,58 +488,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/chat": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Talk to the assistant: streams the reply as server-sent events (AI SDK UI message stream v1) */
-        post: operations["chat"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/conversations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Your conversations with the assistant, most recent first */
-        get: operations["listConversations"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/conversations/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One conversation with its messages */
-        get: operations["getConversation"];
-        put?: never;
-        post?: never;
-        /** Forget a conversation */
-        delete: operations["deleteConversation"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/mcp": {
         parameters: {
             query?: never;
@@ -623,19 +511,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description A message in the AI SDK UI format (role and typed parts) */
-        ChatMessageInput: {
-            id: string;
-            /** @enum {string} */
-            role: "system" | "user" | "assistant";
-            parts: ({
-                type: string;
-            } & {
-                [key: string]: unknown;
-            })[];
-        } & {
-            [key: string]: unknown;
-        };
         /**
          * @description An error
          * @example {
@@ -735,7 +610,7 @@ export interface components {
             })[];
             /** @description shared by every occurrence of a recurring task */
             series_id: string | null;
-            /** @description 1 for the first occurrence of a series */
+            /** @description 0 for the first occurrence of a series, then 1, 2, … */
             occurrence: number | null;
             completed_at: string | null;
             /** @description set while the task is in the trash */
@@ -896,37 +771,6 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description A message in the AI SDK UI format (role and typed parts) */
-        ChatMessage: {
-            id: string;
-            /** @enum {string} */
-            role: "system" | "user" | "assistant";
-            parts: ({
-                type: string;
-            } & {
-                [key: string]: unknown;
-            })[];
-        } & {
-            [key: string]: unknown;
-        };
-        /** @description Your conversations, most recent first */
-        ConversationList: {
-            items: {
-                id: string;
-                title: string;
-                updated_at: string;
-            }[];
-        };
-        /** @description A conversation with its stored history */
-        Conversation: {
-            id: string;
-            title: string;
-            created_at: string;
-            updated_at: string;
-            messages: components["schemas"]["ChatMessage"][];
-            /** @description The question the assistant asked and waits an answer to, if any */
-            awaiting: ("confirm_delete" | "choose") | null;
-        };
         /**
          * @description A list of tasks
          * @example {
@@ -1019,6 +863,139 @@ export interface components {
         Settings: {
             /** @description IANA zone */
             time_zone: string;
+        };
+        /**
+         * @description What quick add recognised in the text (here: "Call mom friday at 5pm !!3 #family")
+         * @example {
+         *       "title": "Call mom",
+         *       "due": {
+         *         "date": "2026-12-04",
+         *         "time": "17:00",
+         *         "tz": "Europe/Paris",
+         *         "all_day": false
+         *       },
+         *       "priority": "medium",
+         *       "tags": [
+         *         "family"
+         *       ],
+         *       "reminders": [],
+         *       "spans": [
+         *         {
+         *           "start": 9,
+         *           "end": 15,
+         *           "kind": "date"
+         *         },
+         *         {
+         *           "start": 16,
+         *           "end": 22,
+         *           "kind": "time"
+         *         },
+         *         {
+         *           "start": 23,
+         *           "end": 26,
+         *           "kind": "priority"
+         *         },
+         *         {
+         *           "start": 27,
+         *           "end": 34,
+         *           "kind": "tag"
+         *         }
+         *       ]
+         *     }
+         */
+        QuickAddParse: {
+            title: string;
+            description?: string;
+            due?: {
+                /** @description YYYY-MM-DD */
+                date: string;
+                /** @description HH:MM, wall-clock time in `tz` */
+                time?: string;
+                tz: string;
+                all_day: boolean;
+            };
+            recurrence?: {
+                rrule: string;
+                /** @enum {string} */
+                mode: "due" | "completion";
+            };
+            /** @enum {string} */
+            priority?: "none" | "low" | "medium" | "high" | "urgent";
+            tags: string[];
+            /** @description list name; created when the user has none by that name */
+            list?: string;
+            reminders: ({
+                before: string;
+            } | {
+                at: string;
+            })[];
+            /** @description recognised phrases, as `[start, end)` UTF-16 offsets into `text` */
+            spans: {
+                start: number;
+                end: number;
+                /** @description date, time, recurrence, priority, tag, list, description or reminder */
+                kind: string;
+            }[];
+            /** @description phrases understood but not representable; they stay in the title */
+            warnings?: string[];
+        };
+        /** @description The created task, with what quick add recognised */
+        QuickAddedTask: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string;
+            /** @enum {string} */
+            status: "open" | "completed";
+            /** @enum {string} */
+            priority: "none" | "low" | "medium" | "high" | "urgent";
+            tags: string[];
+            /** Format: uuid */
+            list_id: string;
+            due: {
+                /**
+                 * Format: date-time
+                 * @description UTC instant (ISO 8601)
+                 */
+                at: string;
+                /** @description IANA time zone the due date is read in */
+                tz: string;
+                all_day: boolean;
+                /** @description wall-clock due time in `tz` (a date for all-day tasks) */
+                local: string;
+            } | null;
+            recurrence: {
+                rrule: string;
+                /** @enum {string} */
+                mode: "due" | "completion";
+            } | null;
+            reminders: ({
+                /** @description ISO 8601 duration before due */
+                before: string;
+            } | {
+                /** @description UTC instant */
+                at: string;
+            })[];
+            /** @description shared by every occurrence of a recurring task */
+            series_id: string | null;
+            /** @description 0 for the first occurrence of a series, then 1, 2, … */
+            occurrence: number | null;
+            completed_at: string | null;
+            /** @description set while the task is in the trash */
+            deleted_at: string | null;
+            /**
+             * Format: date-time
+             * @description UTC instant (ISO 8601)
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description UTC instant (ISO 8601)
+             */
+            updated_at: string;
+            /** @description bumped by every change; send it back in If-Match */
+            version: number;
+            parse: components["schemas"]["QuickAddParse"];
         };
         /**
          * @description Upcoming occurrences of a recurring task
@@ -1867,6 +1844,108 @@ export interface operations {
             };
             /** @description If-Match names an older version of the task (VERSION_MISMATCH); refetch and retry */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    quickAddTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                    /** @description IANA zone the text is read in; default the user's */
+                    tz?: string;
+                    /** @description Parts of `text` the user made plain title text again: nothing overlapping them is recognised */
+                    ignore?: {
+                        start: number;
+                        end: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The created task */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickAddedTask"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    parseQuickAdd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                    /** @description IANA zone the text is read in; default the user's */
+                    tz?: string;
+                    /** @description Parts of `text` the user made plain title text again: nothing overlapping them is recognised */
+                    ignore?: {
+                        start: number;
+                        end: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description What the text would create */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickAddParse"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2822,174 +2901,6 @@ export interface operations {
             };
             /** @description A dependency is unavailable; retry later */
             503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    chat: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description What the AI SDK `useChat` sends */
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description The conversation (useChat sends its chat id) */
-                    id: string;
-                    /** @description The conversation as the client has it; the last is the user message to answer */
-                    messages: components["schemas"]["ChatMessageInput"][];
-                } & {
-                    [key: string]: unknown;
-                };
-            };
-        };
-        responses: {
-            /** @description Server-sent events, header `x-vercel-ai-ui-message-stream: v1`, ending with `data: [DONE]` */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/event-stream": string;
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Default Response */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listConversations: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ConversationList"];
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getConversation: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The conversation (useChat sends its chat id) */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Conversation"];
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    deleteConversation: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The conversation (useChat sends its chat id) */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Default Response */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
