@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { roles } from '../../apps/server/src/config.ts';
+import { loadConfig, roles } from '../../apps/server/src/config.ts';
 import { topics } from '../../apps/server/src/infra/events/cloud-event.ts';
 import { sweepBindingRoute } from '../../apps/server/src/infra/scheduler/dapr.scheduler.ts';
 import {
@@ -127,6 +127,31 @@ describe.each(overlays)('overlay %s', (overlay) => {
       expect(pod.metadata.labels).toMatchObject(service.spec.selector);
       const pdb = find<Obj>(objects(), 'PodDisruptionBudget', `taskstream-${role}`);
       expect(pod.metadata.labels).toMatchObject(pdb.spec.selector.matchLabels);
+    },
+  );
+
+  it.each(roles)(
+    'gives the %s role an environment the app accepts (config.ts) for the cloud shape',
+    (role) => {
+      const container = deployment(role).spec.template.spec.containers[0];
+      const env: Record<string, string> = {};
+      for (const from of container.envFrom ?? []) {
+        const cm = find<Obj>(objects(), 'ConfigMap', from.configMapRef.name);
+        Object.assign(env, cm.data);
+      }
+      // secrets are not in the render: stand in values of the shape their documentation asks for
+      const placeholders: Record<string, string> = {
+        DATABASE_URL: 'postgres://taskstream:secret@db.example.com:5432/taskstream',
+        AUTH_SECRET: 'x'.repeat(48),
+        SMTP_URL: 'smtps://user:pass@smtp.example.com:465',
+      };
+      for (const e of container.env as { name: string; value?: string; valueFrom?: unknown }[]) {
+        env[e.name] = e.value ?? placeholders[e.name] ?? 'secret-value';
+      }
+      const config = loadConfig(env);
+      expect([...config.roles]).toEqual([role]);
+      expect(config).toMatchObject({ eventBus: 'dapr', scheduler: 'dapr', port: 8080, dataDir: '/data' });
+      expect(config.baseUrl).toMatch(/^https:\/\//);
     },
   );
 
