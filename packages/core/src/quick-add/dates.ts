@@ -180,7 +180,8 @@ function weekdayAt(s: Scan, i: number, cued: boolean): number | null {
     const cue = prev !== undefined && CUES.has(prev) && prev !== 'the' && prev !== 'and';
     // At the start of the line ("Sat 9am car wash", "Mon: prep slides") a time or a colon must follow:
     // "Sat nav repair" and "Wed invitations" stay titles.
-    const leading = i === 0 && (timed || (next !== undefined && next.text === ':'));
+    // A line that is only "Wed" names the day.
+    const leading = i === 0 && (timed || next === undefined || next.text === ':');
     if (!cue && !leading && !((endsHere || timed) && i > 0 && !(isSun && !timed))) {
       return null;
     }

@@ -64,7 +64,11 @@ const ADVERBS = new Map<string, { freq: Freq; interval: number; time?: number; b
   ['hourly', { freq: 'HOURLY', interval: 1 }],
   ['annual', { freq: 'YEARLY', interval: 1 }],
   ['semiannual', { freq: 'MONTHLY', interval: 6 }],
-  ['biannual', { freq: 'YEARLY', interval: 2 }],
+  // "biannual" is twice a year (every 6 months); "biennial" is every two years
+  ['biannual', { freq: 'MONTHLY', interval: 6 }],
+  ['biannually', { freq: 'MONTHLY', interval: 6 }],
+  ['biennial', { freq: 'YEARLY', interval: 2 }],
+  ['biennially', { freq: 'YEARLY', interval: 2 }],
   ['biyearly', { freq: 'YEARLY', interval: 2 }],
   ['semiannually', { freq: 'MONTHLY', interval: 6 }],
   ['semi-annually', { freq: 'MONTHLY', interval: 6 }],
@@ -662,6 +666,15 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
 
 const ONCE_PER = new Set(['a', 'an', 'per', 'every', 'each']);
 
+/** A count at token i: "12 times", "three times", "4x", "for 7 occurrences". */
+function isCount(s: Scan, i: number): boolean {
+  const a = w(s, i);
+  if (a === undefined) return false;
+  if (/^\d{1,4}x$/.test(a)) return true;
+  const k = a === 'for' ? i + 1 : i;
+  return cardinal(w(s, k)) !== null && COUNT_WORDS.has(w(s, k + 1) ?? '');
+}
+
 /** Words that continue a name after a capitalised plural weekday ("Fridays for Future", "Sundays in Paris"). */
 const NOT_AFTER_NAME = new Set(['for', 'in', 'on', 'and', 'after', 'before', 'through', 'thru']);
 
@@ -868,9 +881,12 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
   } else if (ADVERBS.has(a)) {
     const adv = ADVERBS.get(a)!;
     const prev = s.toks[i - 1];
-    // "Daily standup" / "Weekly review": an adjective before a noun is part of the title.
-    if (!boundaryAt(s, i + 1)) return null;
+    // "Daily standup" / "Weekly review": an adjective before a noun is part of the title; "daily 12 times",
+    // "daily 4x" go on with a count.
+    const counted = isCount(s, i + 1);
+    if (!counted && !boundaryAt(s, i + 1)) return null;
     if (
+      !counted &&
       prev === undefined &&
       w(s, i + 1) !== undefined &&
       s.toks[i + 1]?.kind === 'word' &&
@@ -1051,7 +1067,10 @@ function positional(
       interval = m.interval;
       end = m.end;
       if (m.months !== undefined) month = -1;
-    } else if (afterEvery || (target?.kind === 'weekday' && (pl.pos.length > 1 || target.setPos))) {
+    } else if (
+      afterEvery ||
+      (target?.kind === 'weekday' && (pl.pos.length > 1 || target.setPos || pl.pos.some((n) => n < -1)))
+    ) {
       // "every second to last friday"; "first, third and fifth wednesday": several positions can only
       // mean a monthly rule.
       freq = 'MONTHLY';
@@ -1198,6 +1217,11 @@ export function keepUnrepresentable(s: Scan): void {
     if ((a === 'every' || a === 'each') && cardinal(w(s, i + 1)) !== null && unit(w(s, i + 2)) === 'minute') {
       keepAsTitle(s, i, i + 3);
       i += 2;
+      continue;
+    }
+    // "semiweekly": twice a week, on days it does not name
+    if (a === 'semiweekly' || a === 'semi-weekly') {
+      keepAsTitle(s, i, i + 1);
       continue;
     }
     let j = -1;

@@ -107,6 +107,76 @@ table(BERLIN_WED, [
   ['Review recurring every friday', { title: 'Review', due: '2027-01-22', rrule: 'FREQ=WEEKLY;BYDAY=FR' }],
 ]);
 
+// The issue's own examples (the corpus uses other words), with a task around them.
+table(BERLIN_WED, [
+  ['Water plants fridays', { title: 'Water plants', due: '2027-01-22', rrule: 'FREQ=WEEKLY;BYDAY=FR' }],
+  [
+    'Gym sundays through wednesdays',
+    { title: 'Gym', due: '2027-01-20', rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,SU' },
+  ],
+  [
+    'Filter once a month on the 15th',
+    { title: 'Filter', due: '2027-02-15', rrule: 'FREQ=MONTHLY;BYMONTHDAY=15' },
+  ],
+  [
+    'Payroll every week on the 2nd day',
+    { title: 'Payroll', due: '2027-01-26', rrule: 'FREQ=WEEKLY;BYDAY=TU' },
+  ],
+  [
+    'Clean every 3rd week on weekdays',
+    { title: 'Clean', due: '2027-01-20', rrule: `FREQ=WEEKLY;INTERVAL=3;BYDAY=${WD}` },
+  ],
+  [
+    'Orchids the 12th of every other month',
+    { title: 'Orchids', due: '2027-02-12', rrule: 'FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=12' },
+  ],
+  ['Club monthly on mondays', { title: 'Club', due: '2027-01-25', rrule: 'FREQ=WEEKLY;BYDAY=MO' }],
+  [
+    'Recycling third to last monday',
+    { title: 'Recycling', due: '2027-02-08', rrule: 'FREQ=MONTHLY;BYDAY=-3MO' },
+  ],
+  ['Call 1st and last sunday', { title: 'Call', due: '2027-01-31', rrule: 'FREQ=MONTHLY;BYDAY=1SU,-1SU' }],
+  [
+    'Market the 2nd and the last occurrence of wed and sat',
+    { title: 'Market', due: '2027-01-30', rrule: 'FREQ=MONTHLY;BYDAY=WE,SA;BYSETPOS=2,-1' },
+  ],
+  ["Savings at month's end", { title: 'Savings', due: '2027-01-31', rrule: 'FREQ=MONTHLY;BYMONTHDAY=-1' }],
+  [
+    'Timesheet 3rd to last day of the month',
+    { title: 'Timesheet', due: '2027-01-29', rrule: 'FREQ=MONTHLY;BYMONTHDAY=-3' },
+  ],
+  [
+    'Tax every mar 3 and 17',
+    { title: 'Tax', due: '2027-03-03', rrule: 'FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=3,17' },
+  ],
+  [
+    'Review every year on the last monday',
+    { title: 'Review', due: '2027-12-27', rrule: 'FREQ=YEARLY;BYDAY=-1MO' },
+  ],
+  ['Drops daily 4x', { title: 'Drops', due: '2027-01-20', rrule: 'FREQ=DAILY;COUNT=4' }],
+  ['Drops daily three times', { title: 'Drops', due: '2027-01-20', rrule: 'FREQ=DAILY;COUNT=3' }],
+  [
+    'Radiators weekly from october until april',
+    { title: 'Radiators', due: '2027-10-01', rrule: 'FREQ=WEEKLY;UNTIL=20280430T215959Z' },
+  ],
+  [
+    'Plants weekly except in august and december',
+    { title: 'Plants', due: '2027-01-20', rrule: 'FREQ=WEEKLY;BYMONTH=1,2,3,4,5,6,7,9,10,11' },
+  ],
+  ['Gutters biannually', { title: 'Gutters', due: '2027-01-20', rrule: 'FREQ=MONTHLY;INTERVAL=6' }],
+  ['Wed', { title: '', due: '2027-01-20' }],
+  ['Rent 03.04', { title: 'Rent', due: '2027-04-03' }],
+  ['Expo Oct. 2027', { title: 'Expo', due: '2027-10-01' }],
+  ['Tax filing 2027 Sep', { title: 'Tax filing', due: '2027-09-01' }],
+  ['Report last thu in jan 2029', { title: 'Report', due: '2029-01-25' }],
+  ['Workshop 2nd Wed in Oct at 11', { title: 'Workshop', due: '2027-10-13 11:00' }],
+  ['Call back in 2d 4h 10min', { title: 'Call back', due: '2027-01-22 19:40' }],
+  ['Pizza 20 min out', { title: 'Pizza', due: '2027-01-20 15:50' }],
+  ["Dentist 11 o'clock", { title: 'Dentist', due: '2027-01-21 11:00' }],
+  ['Trip septmber 3', { title: 'Trip', due: '2027-09-03' }],
+  ['Bank tommorow', { title: 'Bank', due: '2027-01-21' }],
+]);
+
 describe('phrases the product cannot represent stay whole, with a warning', () => {
   const opts = { now: BERLIN_WED.now, timeZone: BERLIN_WED.tz };
   it.each([
@@ -117,6 +187,7 @@ describe('phrases the product cannot represent stay whole, with a warning', () =
     'Run 5k every other day except sunday',
     'Stretch every 15 minutes',
     'Pills every day at 9am and 5:30pm',
+    'Call grandpa semiweekly',
   ])('%s', (text) => {
     const r = parseQuickAdd(text, opts);
     expect(r).toMatchObject({ title: text, spans: [] });
