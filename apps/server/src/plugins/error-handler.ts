@@ -38,7 +38,10 @@ export type ErrorBody = z.output<typeof errorBody>;
 export function sendError(reply: FastifyReply, code: ErrorCode, message?: string, details?: unknown) {
   const body: ErrorBody = { error: { code, message: message ?? errorCatalog[code].message } };
   if (details !== undefined) body.error.details = details;
-  return reply.code(errorCatalog[code].status).type('application/json').send(body);
+  // Serialised here rather than by the route's response schema: an error always has this one shape, and a
+  // route whose schema documents another shape for a status (better-auth's own errors) must not turn a
+  // client's mistake into a 500 "response doesn't match the schema".
+  return reply.code(errorCatalog[code].status).type('application/json').send(JSON.stringify(body));
 }
 
 /** Fastify's own client-error codes, mapped onto the catalog. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StreamClient } from '../events/ws-client.ts';
 import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -210,5 +211,38 @@ describe('bodiless POSTs', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('WebSocket messages', () => {
+  it('hostile messages get an error naming the field; the connection keeps working', async () => {
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const ws = await StreamClient.connect(`${base.replace('http', 'ws')}/api/v1/stream`, {
+      headers: u.headers,
+    });
+    try {
+      await ws.waitFor((c) => c.messages.some((m) => m.type === 'hello'));
+      const hostile = [
+        '{"type":"ping\\u0000"}',
+        '{"type":"\\ud800"}',
+        '{"\\u0000":1}',
+        `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+        JSON.stringify({ type: 'ping', big: new Array(20_000).fill(0) }),
+        'not json',
+      ];
+      for (const raw of hostile) ws.send(raw);
+      await ws.waitFor((c) => c.messages.filter((m) => m.type === 'error').length === hostile.length);
+      const errors = ws.messages.filter((m) => m.type === 'error') as unknown as {
+        error: { code: string; details?: { path: string }[] };
+      }[];
+      expect(errors.every((e) => e.error.code === 'VALIDATION_FAILED')).toBe(true);
+      expect(errors[0]!.error.details?.[0]?.path).toBe('message.type');
+      expect(errors[2]!.error.details?.[0]?.path).toBe('message');
+      ws.send({ type: 'ping' });
+      await ws.waitFor((c) => c.messages.some((m) => m.type === 'pong'));
+      expect(ws.closed).toBeUndefined();
+    } finally {
+      ws.close();
+    }
   });
 });
