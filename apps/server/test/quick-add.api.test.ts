@@ -79,6 +79,14 @@ describe('quick add', () => {
     expect(all.json()).toMatchObject({ title: 'Pay rent tomorrow p1', due: null, priority: 'none' });
   });
 
+  it('a phrase the product cannot represent comes back whole, with a warning for the UI', async () => {
+    const res = await post('/parse', { text: 'Jog thrice weekly' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ title: 'Jog thrice weekly', spans: [] });
+    expect(res.json().recurrence).toBeUndefined();
+    expect(res.json().warnings).toHaveLength(1);
+  });
+
   it('rejects bad ignore ranges with a 400 naming the field', async () => {
     const bad = async (ignore: unknown, field: string) => {
       for (const url of ['/parse', '/tasks/quick']) {
