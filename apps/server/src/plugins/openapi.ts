@@ -1,8 +1,24 @@
+import { STATUS_CODES } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+/**
+ * A response given as a bare schema (not `json(schema, description)`) would be documented as "Default
+ * Response"; it gets the status's reason phrase instead, so every response says what it is.
+ */
+const describedResponses: typeof jsonSchemaTransform = (input) => {
+  const output = jsonSchemaTransform(input);
+  const responses = (output.schema as { response?: Record<string, Record<string, unknown>> } | undefined)
+    ?.response;
+  for (const [status, response] of Object.entries(responses ?? {})) {
+    if (!response.description && !response.content)
+      response['x-response-description'] = STATUS_CODES[status] ?? 'Response';
+  }
+  return output;
+};
 
 type TransformObject = typeof jsonSchemaTransformObject;
 type OpenApiObject = ReturnType<TransformObject>;
@@ -66,7 +82,7 @@ export const openapiPlugin = fp(
         },
         security: [{ bearer: [] }, { cookie: [] }],
       },
-      transform: jsonSchemaTransform,
+      transform: describedResponses,
       transformObject: referencedComponentsOnly,
     });
     await app.register(swaggerUi, { routePrefix: '/api/docs' });
