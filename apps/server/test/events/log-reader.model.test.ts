@@ -190,7 +190,7 @@ function scriptedWriter(db: Db, userId: string) {
 }
 
 describe.skipIf(!testDatabaseUrl)('log reader model (PostgreSQL, concurrent writers)', () => {
-  let scratch: Database;
+  let scratch: Database & { url?: string };
   let database: Database;
   let sidecar: FakeDaprSidecar;
   let relay: DaprEventBus;
@@ -198,7 +198,7 @@ describe.skipIf(!testDatabaseUrl)('log reader model (PostgreSQL, concurrent writ
   beforeAll(async () => {
     scratch = await createTestDatabase();
     // a connection per writer, plus the readers
-    database = createPostgresDatabase((scratch as { url: string }).url, 40);
+    database = createPostgresDatabase(scratch.url!, 40);
     await database.migrate();
     sidecar = new FakeDaprSidecar();
     await sidecar.start();
