@@ -14,8 +14,7 @@ const describedResponses: typeof jsonSchemaTransform = (input) => {
   const responses = (output.schema as { response?: Record<string, Record<string, unknown>> } | undefined)
     ?.response;
   for (const [status, response] of Object.entries(responses ?? {})) {
-    if (!response.description && !response.content)
-      response['x-response-description'] = STATUS_CODES[status] ?? 'Response';
+    if (!response.description && !response.content) response.description = STATUS_CODES[status] ?? 'Response';
   }
   return output;
 };
