@@ -1155,11 +1155,23 @@ export function firstOccurrence(hit: RecurrenceHit, s: Scan, time: number | unde
     hit.setPos !== undefined ||
     hit.byMonth !== undefined;
   if (!constrained) {
-    if (!passed(start)) return start;
-    if (hit.freq === 'HOURLY' || hit.freq === 'DAILY')
-      return start + (hit.freq === 'DAILY' ? hit.interval : 1);
-    const u: Unit = hit.freq === 'WEEKLY' ? 'week' : hit.freq === 'MONTHLY' ? 'month' : 'year';
-    return addUnits(start, hit.interval, u);
+    if (hit.freq === 'HOURLY') return passed(start) ? start + 1 : Math.max(start, s.today);
+    // A start already past ("every 3 months starting jan 5" said in April) continues at the series' next
+    // occurrence, counted from the start so the phase (and a month-end day) is kept.
+    const months = hit.freq === 'MONTHLY' ? hit.interval : hit.freq === 'YEARLY' ? 12 * hit.interval : 0;
+    const days = hit.freq === 'DAILY' ? hit.interval : hit.freq === 'WEEKLY' ? 7 * hit.interval : 0;
+    const at = (n: number): number => (months > 0 ? addMonths(start, n * months) : start + n * days);
+    let n = 0;
+    if (start < s.today) {
+      const { y: y0, m: m0 } = ymdOf(start);
+      const { y: y1, m: m1 } = ymdOf(s.today);
+      n =
+        months > 0
+          ? Math.max(0, Math.floor(((y1 - y0) * 12 + m1 - m0) / months) - 1)
+          : Math.floor((s.today - start) / days);
+    }
+    for (let guard = 0; guard < 4 && (at(n) < s.today || passed(at(n))); guard++) n++;
+    return at(n);
   }
   // Bounded search: every supported rule matches within 8 years (Feb 29).
   const limit = hit.byMonth !== undefined ? 366 * 8 : 800;

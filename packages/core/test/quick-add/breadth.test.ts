@@ -94,6 +94,16 @@ table(BERLIN_WED, [
     { title: 'Market', due: '2027-06-05', rrule: 'FREQ=WEEKLY;BYDAY=SA;UNTIL=20270630T215959Z' },
   ],
   ['Backup repeats monthly', { title: 'Backup', due: '2027-01-20', rrule: 'FREQ=MONTHLY' }],
+  // a start already past continues at the series' next occurrence
+  [
+    'Service every 3 months starting jan 5 ending dec 5',
+    { title: 'Service', due: '2027-04-05', rrule: 'FREQ=MONTHLY;INTERVAL=3;UNTIL=20271205T225959Z' },
+  ],
+  [
+    'Payday every 2 weeks starting jan 6 2027',
+    { title: 'Payday', due: '2027-01-20', rrule: 'FREQ=WEEKLY;INTERVAL=2' },
+  ],
+  ['Rent every month starting 2026-10-31', { title: 'Rent', due: '2027-01-31', rrule: 'FREQ=MONTHLY' }],
   // more ways to say a day or a time
   ['Concert Sat Aug 28 2027', { title: 'Concert', due: '2027-08-28' }],
   ['Send the deck by EOD friday', { title: 'Send the deck', due: '2027-01-22' }],
