@@ -13,6 +13,7 @@ interface OtlpSpan {
   name: string;
   kind: number;
   attributes: { key: string; value: { stringValue?: string; intValue?: number | string } }[];
+  links?: { traceId: string; spanId: string }[];
 }
 
 /** An in-process OTLP/HTTP receiver: what a collector would get on `/v1/traces`. */
@@ -118,6 +119,39 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
       // statements only: the task's title is a bind parameter and never recorded
       expect(queries.every((q) => !String(attr(q, 'db.query.text')).includes('Traced'))).toBe(true);
     }
+  });
+
+  it('reaches every write from its consumer: one span per event, or a batch span linked to each', async () => {
+    const u = await t.signUp();
+    // each write in a trace of its own, named by the caller
+    const traceIds = Array.from({ length: 8 }, (_, i) => `${'b'.repeat(31)}${i}`);
+    const writes = await Promise.all(
+      traceIds.map((traceId, i) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/tasks',
+          headers: { ...u.headers, traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+          payload: { title: `Burst ${i}` },
+        }),
+      ),
+    );
+    expect(writes.every((w) => w.statusCode === 201)).toBe(true);
+    const burst = await waitFor(() => {
+      const found = traceIds.map((id) => receiver.spans.find((s) => s.kind === 2 && s.traceId === id));
+      return found.every(Boolean) ? (found as OtlpSpan[]) : undefined;
+    }, 'the server spans of the burst');
+    await waitFor(
+      () =>
+        burst.every((server) =>
+          receiver.spans.some(
+            (s) =>
+              s.kind === 5 &&
+              attr(s, 'messaging.consumer.group.name') === 'audit' &&
+              (s.parentSpanId === server.spanId || s.links?.some((l) => l.spanId === server.spanId)),
+          ),
+        ),
+      'an audit span for each write of the burst',
+    );
   });
 
   it("continues the caller's trace when the request carries a traceparent", async () => {

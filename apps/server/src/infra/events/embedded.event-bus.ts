@@ -2,6 +2,7 @@ import { and, asc, eq, gt, lte, max, sql } from 'drizzle-orm';
 import type { Db } from '../db/db.ts';
 import { consumerOffsets, outbox } from '../db/schema.ts';
 import { consumerLag, eventsConsumed, eventsPublished } from '../telemetry/metrics.ts';
+import { inBatchSpan } from '../telemetry/tracing.ts';
 import type { CloudEvent } from './cloud-event.ts';
 import { eventLogger, recordDeadLetter, runHandler } from './dispatch.ts';
 import type { EventBus, EventLogger, Subscription } from './event-bus.ts';
@@ -458,10 +459,13 @@ class ConsumerRunner {
       .slice(0, this.opts.maxBatch);
     if (rows.length === 1) return this.drain(rows[0]!.partitionKey, 1);
     const handleBatch = this.sub.handleBatch!.bind(this.sub);
+    const events = rows.map((r) => r.event);
     try {
-      await handleBatch(
-        rows.map((r) => r.event),
-        { log: this.logger, logFor: (event) => eventLogger(this.logger, event, this.sub.consumer) },
+      await inBatchSpan(events, this.sub.topic, this.sub.consumer, () =>
+        handleBatch(events, {
+          log: this.logger,
+          logFor: (event) => eventLogger(this.logger, event, this.sub.consumer),
+        }),
       );
     } catch (err) {
       this.logger.warn(

@@ -5,6 +5,7 @@ import {
   propagation,
   ROOT_CONTEXT,
   type Span,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
   type Tracer,
@@ -93,16 +94,17 @@ export function traceIdOf(traceparent: string | undefined): string | undefined {
   return traceparent ? traceparentPattern.exec(traceparent)?.[1] : undefined;
 }
 
+/** The remote span a traceparent names, if it names one. */
+function spanContextOf(traceparent: string | undefined): SpanContext | undefined {
+  const m = traceparent ? traceparentPattern.exec(traceparent) : null;
+  if (!m) return undefined;
+  return { traceId: m[1]!, spanId: m[2]!, traceFlags: Number.parseInt(m[3]!, 16), isRemote: true };
+}
+
 /** A context whose parent is the remote span a traceparent names (the root context when it names none). */
 function contextOf(traceparent: string | undefined): Context {
-  const m = traceparent ? traceparentPattern.exec(traceparent) : null;
-  if (!m) return ROOT_CONTEXT;
-  return trace.setSpanContext(ROOT_CONTEXT, {
-    traceId: m[1]!,
-    spanId: m[2]!,
-    traceFlags: Number.parseInt(m[3]!, 16),
-    isRemote: true,
-  });
+  const parent = spanContextOf(traceparent);
+  return parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
 }
 
 /** The traceparent that makes a span the parent of what follows (an event, a downstream call). */
@@ -181,6 +183,47 @@ export function inConsumerSpan<T>(
     },
     fn,
   );
+}
+
+/**
+ * A consumer handling several events at once (the embedded bus's batches): they may belong to as many traces,
+ * so the span starts a trace of its own, linked to each event's (OpenTelemetry's messaging conventions).
+ */
+export async function inBatchSpan<T>(
+  events: readonly CloudEvent[],
+  topic: string,
+  consumer: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (!tracer) return fn();
+  if (events.length === 1) return inConsumerSpan(events[0]!, topic, consumer, fn);
+  const links = events.flatMap((e) => {
+    const context = spanContextOf(e.traceparent);
+    return context ? [{ context, attributes: { 'messaging.message.id': e.id } }] : [];
+  });
+  const span = tracer.startSpan(
+    `${topic} process`,
+    {
+      kind: SpanKind.CONSUMER,
+      links,
+      attributes: {
+        'messaging.system': 'taskstream',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': topic,
+        'messaging.consumer.group.name': consumer,
+        'messaging.batch.message_count': events.length,
+      },
+    },
+    ROOT_CONTEXT,
+  );
+  try {
+    const result = await context.with(trace.setSpan(ROOT_CONTEXT, span), fn);
+    endSpan(span);
+    return result;
+  } catch (err) {
+    endSpan(span, err);
+    throw err;
+  }
 }
 
 /** Whether a span is active here: database spans are only made inside a traced request or event. */
