@@ -7,6 +7,8 @@ import { DaprScheduler, daprSchedulerRoutes } from './infra/scheduler/dapr.sched
 import { auditSubscription } from './modules/audit/audit.consumer.ts';
 import { auditInternalPrefix, auditInternalRoutes, auditPublicRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { chatRoutes } from './modules/chat/chat.routes.ts';
+import { ConversationStore } from './modules/chat/conversations.store.ts';
 import { createAuth } from './modules/auth/auth.ts';
 import { daprRoutes } from './modules/dapr/dapr.routes.ts';
 import { listsRoutes } from './modules/lists/lists.routes.ts';
@@ -30,6 +32,7 @@ import { healthRoutes } from './plugins/health.ts';
 import { inputGuardPlugin } from './plugins/input-guard.ts';
 import { logRequest } from './plugins/log-redaction.ts';
 import { metricsPlugin } from './plugins/metrics.ts';
+import { quietInProcessRequests } from './plugins/in-process-logging.ts';
 import { openapiPlugin } from './plugins/openapi.ts';
 import { routeTablePlugin } from './plugins/route-table.ts';
 import { htmlCsp, securityHeadersPlugin } from './plugins/security-headers.ts';
@@ -57,6 +60,7 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
       config.logLevel === 'silent' ? false : { level: config.logLevel, serializers: { req: logRequest } },
     bodyLimit: 1024 * 1024,
     trustProxy: true,
+    childLoggerFactory: quietInProcessRequests(infra.internalGuard),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -106,6 +110,14 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
           }),
         });
         await v1.register(auditPublicRoutes, { invoker: infra.invoker });
+        await v1.register(chatRoutes, {
+          store: new ConversationStore(infra.state, clock),
+          invoker: infra.invoker,
+          clock,
+          model: infra.model,
+          log: app.log.child({ component: 'chat' }),
+          limiter: new UserRateLimiter(config.assistant.chatRateLimit, clock),
+        });
       },
       { prefix: '/api/v1' },
     );

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { type Config, testConfig } from '../../src/config.ts';
 import { type Clock, systemClock } from '../../src/infra/clock/clock.ts';
-import { createInfra, type Infra } from '../../src/infra/infra.ts';
+import { createInfra, type Infra, type InfraOverrides } from '../../src/infra/infra.ts';
 import { createTestDatabase } from './test-db.ts';
 
 export interface TestUser {
@@ -21,13 +21,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Builds the whole app on a fresh database (PGlite, or PostgreSQL with TEST_DATABASE_URL). */
+/**
+ * Builds the whole app on a fresh database (PGlite, or PostgreSQL with TEST_DATABASE_URL), or on
+ * `infra.database` when given (a restart on the same data).
+ */
 export async function createTestApp(
-  opts: { clock?: Clock; config?: Partial<Config> } = {},
+  opts: { clock?: Clock; config?: Partial<Config>; infra?: InfraOverrides } = {},
 ): Promise<TestApp> {
   const config = testConfig(opts.config);
-  const database = await createTestDatabase();
-  const infra = await createInfra(config, { database, clock: opts.clock ?? systemClock });
+  const database = opts.infra?.database ?? (await createTestDatabase());
+  const infra = await createInfra(config, { ...opts.infra, database, clock: opts.clock ?? systemClock });
   const app = await buildApp(config, infra);
   await app.ready();
   return {

@@ -488,6 +488,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Talk to the assistant: streams the reply as server-sent events (AI SDK UI message stream v1) */
+        post: operations["chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your conversations with the assistant, most recent first */
+        get: operations["listConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One conversation with its messages */
+        get: operations["getConversation"];
+        put?: never;
+        post?: never;
+        /** Forget a conversation */
+        delete: operations["deleteConversation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/mcp": {
         parameters: {
             query?: never;
@@ -511,6 +563,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A message in the AI SDK UI format (role and typed parts) */
+        ChatMessageInput: {
+            id: string;
+            /** @enum {string} */
+            role: "system" | "user" | "assistant";
+            parts: ({
+                type: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
+        };
         /**
          * @description An error
          * @example {
@@ -770,6 +835,37 @@ export interface components {
             message: string;
         } & {
             [key: string]: unknown;
+        };
+        /** @description A message in the AI SDK UI format (role and typed parts) */
+        ChatMessage: {
+            id: string;
+            /** @enum {string} */
+            role: "system" | "user" | "assistant";
+            parts: ({
+                type: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Your conversations, most recent first */
+        ConversationList: {
+            items: {
+                id: string;
+                title: string;
+                updated_at: string;
+            }[];
+        };
+        /** @description A conversation with its stored history */
+        Conversation: {
+            id: string;
+            title: string;
+            created_at: string;
+            updated_at: string;
+            messages: components["schemas"]["ChatMessage"][];
+            /** @description The question the assistant asked and waits an answer to, if any */
+            awaiting: ("confirm_delete" | "choose") | null;
         };
         /**
          * @description A list of tasks
@@ -2910,6 +3006,192 @@ export interface operations {
             };
         };
     };
+    chat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What the AI SDK `useChat` sends */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The conversation (useChat sends its chat id) */
+                    id: string;
+                    /** @description The conversation as the client has it; the last is the user message to answer */
+                    messages: components["schemas"]["ChatMessageInput"][];
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Server-sent events, header `x-vercel-ai-ui-message-stream: v1`, ending with `data: [DONE]` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your conversations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationList"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation (useChat sends its chat id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation (useChat sends its chat id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     mcpStream: {
         parameters: {
             query?: never;
@@ -2919,7 +3201,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Method Not Allowed */
+            /** @description Stateless endpoint: POST only */
             405: {
                 headers: {
                     [name: string]: unknown;
@@ -2979,7 +3261,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Bad Request */
+            /** @description The request is not valid; `details` names each field that was wrong */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2988,7 +3270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unauthorized */
+            /** @description No valid session cookie, bearer session token or personal access token */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2997,7 +3279,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests */
+            /** @description Too many requests; retry later */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3017,7 +3299,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Method Not Allowed */
+            /** @description Stateless endpoint: POST only */
             405: {
                 headers: {
                     [name: string]: unknown;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { InternalCallGuard } from '../../infra/invoke/internal-guard.ts';
 import type { Invoker } from '../../infra/invoke/invoke.ts';
 import { errorBody, sendError } from '../../plugins/error-handler.ts';
+import { errors, json, noContent } from '../../plugins/openapi.responses.ts';
 import type { UserRateLimiter } from '../../plugins/user-rate-limit.ts';
 import { createMcpServer } from './mcp.server.ts';
 import { invokerApi } from './taskstream-api.ts';
@@ -94,11 +95,9 @@ export async function mcpRoutes(
         summary: 'Model Context Protocol endpoint (streamable HTTP, stateless, JSON responses)',
         body: jsonRpcBody,
         response: {
-          200: z.looseObject({ jsonrpc: z.literal('2.0') }).describe('The JSON-RPC response'),
-          202: z.undefined().describe('A notification or response was accepted'),
-          400: errorBody,
-          401: errorBody,
-          429: errorBody,
+          200: json(z.looseObject({ jsonrpc: z.literal('2.0') }), 'The JSON-RPC response'),
+          202: noContent('A notification or response was accepted'),
+          ...errors(400, 401, 429),
         },
       },
       preHandler: [authenticate, limit],
@@ -115,7 +114,7 @@ export async function mcpRoutes(
         tags,
         operationId: `mcp${method === 'GET' ? 'Stream' : 'EndSession'}`,
         summary: 'Not supported: the MCP endpoint is stateless',
-        response: { 405: errorBody },
+        response: { 405: json(errorBody, 'Stateless endpoint: POST only') },
       },
       handler: async (_request, reply) => {
         reply.header('allow', 'POST');
