@@ -303,10 +303,13 @@ function parseUnsafe(text: string, opts: ParseOptions): QuickAddResult {
     if (rec.times !== undefined && rec.start === undefined && found.day === undefined)
       dueTime = rec.times.find((t) => t > s.nowMin) ?? rec.times[0];
     if (rec.start === undefined && found.day !== undefined) rec.start = { end: 0, day: found.day };
-    // "every 3 months starting jan 5 ending dec 5" in January: a year-less start that rolled to next year
-    // would begin after its own end, so it is this year's (already running) series.
-    if (rec.start !== undefined && rec.untilDay !== undefined && rec.untilDay < rec.start.day)
-      rec.start = { ...rec.start, day: addMonths(rec.start.day, -12) };
+    // A start after its own end: "every 3 months starting jan 5 ending dec 5" said in January rolled the
+    // year-less start to next year, but it is this year's (already running) series.
+    if (rec.start !== undefined && rec.untilDay !== undefined && rec.untilDay < rec.start.day) {
+      // "from monday to friday" said on a Wednesday: the end is the Friday after that Monday.
+      if (rec.start.day - rec.untilDay < 7) rec.untilDay += 7;
+      else rec.start = { ...rec.start, day: addMonths(rec.start.day, -12) };
+    }
     // "every hour" starts now (Todoist: "every hour starting from now").
     if (rec.freq === 'HOURLY' && dueTime === undefined) dueTime = s.nowMin;
     if (dueTime !== undefined && dueTime >= 24 * 60) {

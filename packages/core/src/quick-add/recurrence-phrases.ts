@@ -34,6 +34,8 @@ export interface RecurrenceHit {
   untilDay?: number;
   count?: number;
   forAmount?: { n: number; u: Unit };
+  /** the part of day the time came from ("every evening"): a clock time after it replaces it */
+  daypart?: string | undefined;
   /** several times a day (minutes since midnight, same minute of the hour): BYHOUR */
   times?: number[];
   /** set when the phrase goes on with something RRULE cannot express: the token index where it ends */
@@ -162,7 +164,8 @@ function weekdayList(s: Scan, i: number): { days: number[]; end: number } | null
       if (sep === ',' && w(s, j) === 'and') j++;
     }
     const d = weekdayOrPlural(w(s, j));
-    if (d === null || j === end) break;
+    // "every mon wed fri": a list may also go without separators
+    if (d === null || (j === end && WEEKDAYS.get(w(s, j)!) === undefined)) break;
     if (!days.includes(d)) days.push(d);
     end = j + 1;
   }
@@ -278,7 +281,21 @@ function schedule(s: Scan, i: number, hit: RecurrenceHit): number | null {
       hit.byDay = WEEKEND;
       return j + 1;
     }
+    // "every other morning"
+    const part = b === undefined || b === 'tonight' ? undefined : DAYPARTS.get(b);
+    if (part !== undefined) {
+      hit.freq = 'DAILY';
+      hit.interval = n;
+      hit.time = part;
+      hit.daypart = b;
+      return j + 1;
+    }
     return null;
+  }
+  if (a === 'fortnight') {
+    hit.freq = 'WEEKLY';
+    hit.interval = 2;
+    return i + 1;
   }
   const u = unit(a);
   if (u !== null && FREQ_OF_UNIT[u] !== null && a !== 'd' && a !== 'h' && a !== 'w' && a !== 'y') {
@@ -290,6 +307,7 @@ function schedule(s: Scan, i: number, hit: RecurrenceHit): number | null {
   if (dp !== undefined && a !== 'tonight') {
     hit.freq = 'DAILY';
     hit.time = dp;
+    hit.daypart = a;
     return i + 1;
   }
   if (
@@ -429,8 +447,12 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
     const a = w(s, j);
     if (a === undefined) break;
     const t: TimeHit | null = matchTime(s, j, true);
-    if (t && hit.time === undefined) {
-      hit.time = t.minute;
+    if (t && (hit.time === undefined || (hit.daypart !== undefined && !DAYPARTS.has(a)))) {
+      // "every evening at 8": the clock time wins over the part of day, which only says it is p.m.
+      const pm =
+        hit.daypart !== undefined && hit.daypart !== 'morning' && t.bare === true && t.minute < 12 * 60;
+      hit.time = pm ? t.minute + 12 * 60 : t.minute;
+      hit.daypart = undefined;
       j = t.end;
       // "at 9am and 5pm": several times a day on the same minute of the hour become BYHOUR
       const times = [t.minute];
@@ -586,7 +608,7 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
       a === 'to'
     ) {
       let k = j + 1;
-      if (w(s, k) === 'on' || w(s, k) === 'by') k++;
+      if (w(s, k) === 'on' || w(s, k) === 'by' || w(s, k) === 'in') k++;
       // "until april", "through august": to the end of that month (the next one after the start)
       const mon = MONTHS.get(w(s, k) ?? '');
       const d =

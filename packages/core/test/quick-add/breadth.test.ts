@@ -94,6 +94,19 @@ table(BERLIN_WED, [
     { title: 'Market', due: '2027-06-05', rrule: 'FREQ=WEEKLY;BYDAY=SA;UNTIL=20270630T215959Z' },
   ],
   ['Backup repeats monthly', { title: 'Backup', due: '2027-01-20', rrule: 'FREQ=MONTHLY' }],
+  ['Gym every mon wed fri', { title: 'Gym', due: '2027-01-20', rrule: 'FREQ=WEEKLY;BYDAY=MO,WE,FR' }],
+  ['Read every evening at 8', { title: 'Read', due: '2027-01-20 20:00', rrule: 'FREQ=DAILY' }],
+  ['Run every morning at 7', { title: 'Run', due: '2027-01-21 07:00', rrule: 'FREQ=DAILY' }],
+  ['Water every other morning', { title: 'Water', due: '2027-01-22 09:00', rrule: 'FREQ=DAILY;INTERVAL=2' }],
+  ['Clean every fortnight', { title: 'Clean', due: '2027-01-20', rrule: 'FREQ=WEEKLY;INTERVAL=2' }],
+  [
+    'Swim every friday ending in june',
+    { title: 'Swim', due: '2027-01-22', rrule: 'FREQ=WEEKLY;BYDAY=FR;UNTIL=20270630T215959Z' },
+  ],
+  [
+    'Walk every day from monday to friday',
+    { title: 'Walk', due: '2027-01-25', rrule: 'FREQ=DAILY;UNTIL=20270129T225959Z' },
+  ],
   // a start already past continues at the series' next occurrence
   [
     'Service every 3 months starting jan 5 ending dec 5',
