@@ -24,7 +24,7 @@ export interface DateHit {
 }
 
 /** Words before a date that belong to it ("due friday", "on the 27th"): consumed with it, not left in the title. */
-export const DATE_PREPS = new Set(['on', 'by', 'due', 'for', 'before', '@', 'due:']);
+export const DATE_PREPS = new Set(['on', 'by', 'due', 'for', 'before', '@', 'due:', 'until', 'till', 'til']);
 
 /** Context words that make an ambiguous word ("sun", "1st", "weekend") a date. */
 const CUES = new Set([

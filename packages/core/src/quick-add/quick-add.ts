@@ -229,9 +229,9 @@ export function buildTitle(s: Scan): string {
     });
   }
   // Separators left dangling at either end by a removed phrase ("Buy milk, tomorrow" → "Buy milk").
-  while (parts.length > 0 && parts[0]!.punct && EDGE_PUNCT.has(parts[0]!.text)) parts.shift();
-  while (parts.length > 0 && parts[parts.length - 1]!.punct && EDGE_PUNCT.has(parts[parts.length - 1]!.text))
-    parts.pop();
+  // A lone dash is a word token ("Call mom - tomorrow"), so edges are judged by text, not kind.
+  while (parts.length > 0 && EDGE_PUNCT.has(parts[0]!.text)) parts.shift();
+  while (parts.length > 0 && EDGE_PUNCT.has(parts[parts.length - 1]!.text)) parts.pop();
   let out = '';
   for (let k = 0; k < parts.length; k++) {
     const p = parts[k]!;

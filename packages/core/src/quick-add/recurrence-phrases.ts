@@ -688,6 +688,31 @@ function trailers(s: Scan, i: number, hit: RecurrenceHit): number {
 
 const ONCE_PER = new Set(['a', 'an', 'per', 'every', 'each']);
 
+const PLURAL_DAYPARTS = new Map([
+  ['mornings', 'morning'],
+  ['afternoons', 'afternoon'],
+  ['evenings', 'evening'],
+  ['nights', 'night'],
+]);
+
+/** Weekdays (or "weekday"/"weekend") followed by a plural part of day: the days, its time and the end. */
+function pluralDaypartAfter(
+  s: Scan,
+  i: number,
+): { days: number[]; time: number; part: string; end: number } | null {
+  const a = w(s, i);
+  const wl =
+    a === 'weekday' || a === 'weekdays'
+      ? { days: [1, 2, 3, 4, 5], end: i + 1 }
+      : a === 'weekend' || a === 'weekends'
+        ? { days: WEEKEND, end: i + 1 }
+        : weekdayList(s, i);
+  if (wl === null) return null;
+  const part = PLURAL_DAYPARTS.get(w(s, wl.end) ?? '');
+  if (part === undefined) return null;
+  return { days: wl.days, time: DAYPARTS.get(part)!, part, end: wl.end + 1 };
+}
+
 /** A count at token i: "12 times", "three times", "4x", "for 7 occurrences". */
 function isCount(s: Scan, i: number): boolean {
   const a = w(s, i);
@@ -825,6 +850,14 @@ export function matchRecurrence(s: Scan, i: number): RecurrenceHit | null {
     hit.freq = 'MONTHLY';
     hit.byMonthDay = [edge.day];
     j = edge.end;
+  } else if (pluralDaypartAfter(s, i) !== null) {
+    // "mon, wed, fri mornings", "tuesday evenings", "weekday mornings": a plural part of day repeats
+    const p = pluralDaypartAfter(s, i)!;
+    hit.freq = 'WEEKLY';
+    hit.byDay = p.days;
+    hit.time = p.time;
+    hit.daypart = p.part;
+    j = p.end;
   } else if (WEEKDAYS_PLURAL.has(a) || packedWeekdays(a) !== null) {
     // "fridays", "tuesdays and thursdays", "mondays through fridays", "mon-fri": weekly by nature.
     const wl = weekdayList(s, i)!;

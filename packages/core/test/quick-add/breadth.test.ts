@@ -107,6 +107,17 @@ table(BERLIN_WED, [
     'Walk every day from monday to friday',
     { title: 'Walk', due: '2027-01-25', rrule: 'FREQ=DAILY;UNTIL=20270129T225959Z' },
   ],
+  [
+    'Workout mon, wed, fri mornings',
+    { title: 'Workout', due: '2027-01-22 09:00', rrule: 'FREQ=WEEKLY;BYDAY=MO,WE,FR' },
+  ],
+  ['Yoga tuesday evenings', { title: 'Yoga', due: '2027-01-26 19:00', rrule: 'FREQ=WEEKLY;BYDAY=TU' }],
+  [
+    'Email triage weekday mornings at 8',
+    { title: 'Email triage', due: '2027-01-21 08:00', rrule: `FREQ=WEEKLY;BYDAY=${WD}` },
+  ],
+  ['Call mom - tomorrow at 5', { title: 'Call mom', due: '2027-01-21 17:00' }],
+  ['Finish the slides until friday', { title: 'Finish the slides', due: '2027-01-22' }],
   // a start already past continues at the series' next occurrence
   [
     'Service every 3 months starting jan 5 ending dec 5',
