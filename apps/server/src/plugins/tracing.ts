@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import { ensureTraceparent } from '../infra/events/cloud-event.ts';
 import {
   endSpan,
@@ -28,7 +29,7 @@ export async function requestTracing(app: FastifyInstance) {
   app.decorateRequest('traceparent', '');
   const spans = new WeakMap<FastifyRequest, Span>();
 
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     const header = req.headers.traceparent;
     const incoming = typeof header === 'string' ? header : undefined;
     const span = startSpan(req.method, SpanKind.SERVER, incoming, {
@@ -37,8 +38,9 @@ export async function requestTracing(app: FastifyInstance) {
     });
     if (span) spans.set(req, span);
     req.traceparent = span ? traceparentOf(span) : ensureTraceparent(incoming);
-    req.log = req.log.child({ trace_id: traceIdOf(req.traceparent) });
-    reply.log = req.log;
+    // the request's logger is already its own child (reqId): bind the trace id to it rather than nest another
+    (req.log as Partial<Pick<Logger, 'setBindings'>>).setBindings?.({ trace_id: traceIdOf(req.traceparent) });
+    done();
   });
 
   // after the body is parsed: the handler (and every hook after this one) runs with the span active
