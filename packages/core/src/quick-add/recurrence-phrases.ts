@@ -709,7 +709,8 @@ function pluralDaypartAfter(
         : weekdayList(s, i);
   if (wl === null) return null;
   const part = PLURAL_DAYPARTS.get(w(s, wl.end) ?? '');
-  if (part === undefined) return null;
+  // "Read Monday Mornings by Gupta", "the weekend mornings column": a name, or an adjective before a noun
+  if (part === undefined || /^[A-Z]/.test(s.toks[wl.end]!.text) || !boundaryAt(s, wl.end + 1)) return null;
   return { days: wl.days, time: DAYPARTS.get(part)!, part, end: wl.end + 1 };
 }
 

@@ -117,6 +117,13 @@ const TITLES = [
   'Fix the except clause parser',
   'Buy 5.11 tactical boots',
   'Find 12.12 receipts',
+  'Read Monday Mornings by Gupta',
+  'Write the weekday mornings column',
+  'Wait until dark screening',
+  'Email re: 05.06 invoice',
+  'Order 10.5 shoes',
+  'Thu Trang birthday',
+  'Wed in Vegas memories',
 ];
 
 function checkTitle(title: string): void {
