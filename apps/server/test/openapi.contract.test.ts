@@ -120,6 +120,20 @@ describe('OpenAPI contract', () => {
     }
   });
 
+  it('gives examples that match their own schemas', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+    const withExamples = Object.entries(doc.components.schemas).filter(
+      ([, schema]) => 'examples' in schema,
+    ) as Array<[string, { examples: unknown[] }]>;
+    expect(withExamples.map(([name]) => name)).toEqual(expect.arrayContaining(['Task', 'TaskPage', 'Error']));
+    for (const [name, schema] of withExamples) {
+      const validate = ajv.compile({ $ref: `#/components/schemas/${name}`, components: doc.components });
+      for (const example of schema.examples) {
+        expect(validate(example) ? null : ajv.errorsText(validate.errors), name).toBeNull();
+      }
+    }
+  });
+
   it('names, tags and documents every operation, with the error shape and the security schemes', () => {
     const ids = new Set<string>();
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearer', 'cookie']);
@@ -183,6 +197,14 @@ describe('OpenAPI contract', () => {
       body: { email, password, name: 'Again' },
     });
     expect(dupe.response.status).toBe(422);
+    const badEmail = await anonymous.POST('/api/auth/sign-up/email', {
+      body: { email: 'nope', password, name: 'X' },
+    });
+    expect(badEmail.response.status).toBe(400);
+    const nul = await anonymous.POST('/api/auth/sign-up/email', {
+      body: { email, password, name: 'a\u0000b' },
+    });
+    expect(nul.error).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
 
     const wrong = await anonymous.POST('/api/auth/sign-in/email', {
       body: { email, password: 'wrong-password' },

@@ -1,5 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { z } from 'zod';
+import { errorBody } from '../../plugins/error-handler.ts';
 import { errors, json } from '../../plugins/openapi.responses.ts';
 import {
   authError,
@@ -76,6 +78,11 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: Auth; perMi
       handler: proxy,
     });
   const authErrorResponse = (description: string) => json(authError, description);
+  // the input guard refuses what PostgreSQL can't store before better-auth sees it, in the one error shape
+  const badBody = json(
+    z.union([authError, errorBody]),
+    "The body is not valid: better-auth's error, or the one error shape for text the server refuses",
+  );
 
   route('POST', '/api/auth/sign-up/email', {
     operationId: 'signUpEmail',
@@ -84,7 +91,7 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: Auth; perMi
     body: signUpBody,
     response: {
       200: json(signUpResult, 'Signed up and signed in'),
-      400: authErrorResponse('The body is not valid'),
+      400: badBody,
       422: authErrorResponse('An account with this email exists'),
       ...errors(429),
     },
@@ -96,7 +103,7 @@ export async function authRoutes(app: FastifyInstance, opts: { auth: Auth; perMi
     body: signInBody,
     response: {
       200: json(signInResult, 'Signed in'),
-      400: authErrorResponse('The body is not valid'),
+      400: badBody,
       401: authErrorResponse('Wrong email or password'),
       ...errors(429),
     },

@@ -36,8 +36,8 @@ const occurrences = z
       {
         rrule: 'FREQ=WEEKLY;BYDAY=MO',
         mode: 'due',
-        description: 'every week on Monday at 09:00',
-        items: [{ at: '2026-11-30T08:00:00.000Z', local: '2026-11-30T09:00' }],
+        description: 'every Monday at 09:00',
+        items: [{ at: '2026-11-30T08:00:00.000Z', local: '2026-11-30T09:00:00' }],
       },
     ],
   });

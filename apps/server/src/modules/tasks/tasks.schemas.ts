@@ -115,7 +115,7 @@ export const taskSchema = z
           at: '2026-12-01T09:00:00.000Z',
           tz: 'Europe/Paris',
           all_day: false,
-          local: '2026-12-01T10:00',
+          local: '2026-12-01T10:00:00',
         },
         recurrence: null,
         reminders: [{ before: 'PT15M' }],
