@@ -620,7 +620,7 @@ export interface components {
          *         "at": "2026-12-01T09:00:00.000Z",
          *         "tz": "Europe/Paris",
          *         "all_day": false,
-         *         "local": "2026-12-01T10:00"
+         *         "local": "2026-12-01T10:00:00"
          *       },
          *       "recurrence": null,
          *       "reminders": [
@@ -1098,11 +1098,11 @@ export interface components {
          * @example {
          *       "rrule": "FREQ=WEEKLY;BYDAY=MO",
          *       "mode": "due",
-         *       "description": "every week on Monday at 09:00",
+         *       "description": "every Monday at 09:00",
          *       "items": [
          *         {
          *           "at": "2026-11-30T08:00:00.000Z",
-         *           "local": "2026-11-30T09:00"
+         *           "local": "2026-11-30T09:00:00"
          *         }
          *       ]
          *     }
@@ -1293,13 +1293,13 @@ export interface operations {
                     "application/json": components["schemas"]["SignUpResult"];
                 };
             };
-            /** @description The body is not valid */
+            /** @description The body is not valid: better-auth's error, or the one error shape for text the server refuses */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuthError"];
+                    "application/json": components["schemas"]["AuthError"] | components["schemas"]["Error"];
                 };
             };
             /** @description An account with this email exists */
@@ -1351,13 +1351,13 @@ export interface operations {
                     "application/json": components["schemas"]["SignInResult"];
                 };
             };
-            /** @description The body is not valid */
+            /** @description The body is not valid: better-auth's error, or the one error shape for text the server refuses */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuthError"];
+                    "application/json": components["schemas"]["AuthError"] | components["schemas"]["Error"];
                 };
             };
             /** @description Wrong email or password */
