@@ -1229,11 +1229,22 @@ export function firstOccurrence(hit: RecurrenceHit, s: Scan, time: number | unde
     for (let guard = 0; guard < 4 && (at(n) < s.today || passed(at(n))); guard++) n++;
     return at(n);
   }
+  // "every week except january": only the months are constrained, so the series keeps the start's weekday
+  // (or day of the month for a monthly rule).
+  const keepsAnchor = (day: number): boolean =>
+    hit.freq === 'WEEKLY' && hit.byDay === undefined
+      ? weekdayOf(day) === weekdayOf(start)
+      : hit.freq === 'MONTHLY' &&
+          hit.byDay === undefined &&
+          hit.byMonthDay === undefined &&
+          hit.nthDays === undefined
+        ? ymdOf(day).d === ymdOf(start).d
+        : true;
   // Bounded search: every supported rule matches within 8 years (Feb 29).
   const limit = hit.byMonth !== undefined ? 366 * 8 : 800;
   for (let k = 0; k < limit; k++) {
     const day = start + k;
-    if (matchesDay(hit, day) && !passed(day)) return day;
+    if (matchesDay(hit, day) && keepsAnchor(day) && !passed(day)) return day;
     if (hit.byMonth !== undefined && k > 0 && ymdOf(day).d === 1 && !hit.byMonth.includes(ymdOf(day).m)) {
       // skip to the next month quickly; months other than BYMONTH never match
       const next = addMonths(day, 1) - 1;
