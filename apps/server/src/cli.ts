@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loadMcpClientConfig } from './config.ts';
 
 const usage = `Usage: taskstream <command>
 
@@ -7,6 +7,7 @@ Commands:
   serve [--role api|realtime|recurring|notifier|audit|all]   start the server (default role: all)
   migrate                                                     apply database migrations and exit
   parse [--now ISO] [--tz ZONE] "text" | --jsonl              parse quick-add text
+  mcp                                                         MCP server on stdio (TASKSTREAM_URL, TASKSTREAM_TOKEN)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -30,6 +31,11 @@ async function main(argv: string[]): Promise<number> {
     case 'parse': {
       const { runParseCommand } = await import('./commands/parse.command.ts');
       return runParseCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    }
+    case 'mcp': {
+      const { runMcpStdio } = await import('./modules/mcp/mcp.stdio.ts');
+      await runMcpStdio(loadMcpClientConfig());
+      return 0;
     }
     case undefined:
     case 'help':

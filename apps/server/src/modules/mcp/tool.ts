@@ -70,6 +70,8 @@ function nextStepFor(err: ApiError): string {
       return 'Check the task status with get_task (e.g. reopen only completed tasks).';
     case 'NOT_RECURRING':
       return 'skip_occurrence works on recurring tasks only; use update_tasks to move a one-off task.';
+    case 'UNAUTHENTICATED':
+      return 'The token was refused: check TASKSTREAM_TOKEN (a personal access token, tsk_…).';
     case 'RATE_LIMITED':
       return 'Wait a minute before calling again.';
     default:
