@@ -151,8 +151,13 @@ export async function inSpan<T>(
     traceparent === undefined
       ? tracer.startSpan(name, { kind, attributes })
       : tracer.startSpan(name, { kind, attributes }, contextOf(traceparent));
+  return runIn(span, context.active(), fn);
+}
+
+/** `fn` with `span` active (on top of `parent`), then the span ended with its outcome. */
+async function runIn<T>(span: Span, parent: Context, fn: () => Promise<T>): Promise<T> {
   try {
-    const result = await context.with(trace.setSpan(context.active(), span), fn);
+    const result = await context.with(trace.setSpan(parent, span), fn);
     endSpan(span);
     return result;
   } catch (err) {
@@ -216,14 +221,7 @@ export async function inBatchSpan<T>(
     },
     ROOT_CONTEXT,
   );
-  try {
-    const result = await context.with(trace.setSpan(ROOT_CONTEXT, span), fn);
-    endSpan(span);
-    return result;
-  } catch (err) {
-    endSpan(span, err);
-    throw err;
-  }
+  return runIn(span, ROOT_CONTEXT, fn);
 }
 
 /** Whether a span is active here: database spans are only made inside a traced request or event. */
