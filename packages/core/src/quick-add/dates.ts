@@ -172,10 +172,12 @@ function weekdayAt(s: Scan, i: number, cued: boolean): number | null {
     // "Enjoy the sun" and "sat down" stay titles.
     const next = s.toks[i + 1];
     const endsHere = next === undefined || next.kind === 'punct' || s.used[i + 1] === true;
+    const nextWeek = (w(s, i + 1) === 'next' || w(s, i + 1) === 'this') && w(s, i + 2) === 'week';
     const timed =
-      next !== undefined &&
-      (/^\d{1,2}(?::\d{2})?(?:am|pm)$|^\d{1,2}:\d{2}$|^at$/.test(next.low) ||
-        (DAYPARTS.has(next.low) && next.low !== 'tonight'));
+      nextWeek ||
+      (next !== undefined &&
+        (/^\d{1,2}(?::\d{2})?(?:am|pm)$|^\d{1,2}:\d{2}$|^at$/.test(next.low) ||
+          (DAYPARTS.has(next.low) && next.low !== 'tonight')));
     const isSun = a === 'sun' || a === 'sat';
     const cue = prev !== undefined && CUES.has(prev) && prev !== 'the' && prev !== 'and';
     // At the start of the line ("Sat 9am car wash", "Mon: prep slides") a time or a colon must follow:
@@ -393,9 +395,11 @@ function amount(s: Scan, i: number, allowArticle: boolean): { n: number; u: Unit
   if (a === 'half' && (w(s, i + 1) === 'an' || w(s, i + 1) === 'a') && unit(w(s, i + 2)) === 'hour') {
     return { n: 30, u: 'minute', end: i + 3 };
   }
-  if ((a === 'a' || a === 'an') && w(s, i + 1) === 'couple' && w(s, i + 2) === 'of') {
-    const u = unit(w(s, i + 3));
-    return u === null ? null : { n: 2, u, end: i + 4 };
+  if ((a === 'a' || a === 'an') && w(s, i + 1) === 'couple') {
+    // "a couple of days", "a couple hours"
+    const k = w(s, i + 2) === 'of' ? i + 3 : i + 2;
+    const u = unit(w(s, k));
+    return u === null ? null : { n: 2, u, end: k + 1 };
   }
   if ((a === 'a' || a === 'an') && w(s, i + 1) === 'fortnight') return { n: 14, u: 'day', end: i + 2 };
   const n = cardinal(a, allowArticle);
@@ -510,6 +514,14 @@ function moreAmounts(s: Scan, t: Span3): void {
   }
 }
 
+/** "the next hour": one of the unit. */
+function oneUnit(s: Scan, i: number): Span3 {
+  const u = unit(w(s, i))!;
+  const t: Span3 = { months: 0, days: 0, minutes: 0, u, end: i + 1 };
+  addAmount(t, 1, u);
+  return t;
+}
+
 /** Shifts a base day (and time, or now when the amounts are sub-day only) by a sum of amounts. */
 function shift(s: Scan, t: Span3, sign: number, end: number, base?: DateHit): DateHit | null {
   if (Math.abs(t.months) > 12000 || Math.abs(t.days) > 400000 || Math.abs(t.minutes) > 10_000_000)
@@ -527,7 +539,9 @@ function relative(s: Scan, i: number): DateHit | null {
   const a = w(s, i);
   if (a === undefined) return null;
   if (a === 'in' || a === 'within') {
-    const am = amounts(s, i + 1, true);
+    // "within the next 3 days", "in the next hour"
+    const k = w(s, i + 1) === 'the' && w(s, i + 2) === 'next' ? i + 3 : i + 1;
+    const am = amounts(s, k, true) ?? (k > i + 1 && unit(w(s, k)) !== null ? oneUnit(s, k) : null);
     // "in 3 weeks time", "in 3 weeks' time"
     if (am) return shift(s, am, 1, w(s, am.end) === 'time' ? am.end + 1 : am.end);
     const mon = MONTHS.get(w(s, i + 1) ?? '');
@@ -746,6 +760,12 @@ function nthWeekdayOfMonth(s: Scan, i: number): DateHit | null {
   const sep = w(s, j + 2);
   if (wd === undefined || (sep !== 'in' && sep !== 'of')) return null;
   const mw = w(s, j + 3);
+  // "the 2nd friday of next month", "last friday of this month"
+  if ((mw === 'next' || mw === 'this') && w(s, j + 4) === 'month') {
+    const { y: my, m } = ymdOf(addMonths(firstOfMonth(s.today), mw === 'next' ? 1 : 0));
+    const v = nthWeekdayIn(my, m, n, wd);
+    return v === null ? null : { end: j + 5, day: v };
+  }
   const mon = mw === undefined ? undefined : MONTHS.get(mw.endsWith('.') ? mw.slice(0, -1) : mw);
   if (mon === undefined) return null;
   const y = plainYear(w(s, j + 4));

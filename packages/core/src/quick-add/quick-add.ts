@@ -136,7 +136,11 @@ function parseDue(s: Scan): Found {
     }
     // "by friday EOD", "monday end of day": the end of the day adds nothing to an all-day date.
     if (w(s, dateEnd) === 'eod' || w(s, dateEnd) === 'cob' || w(s, dateEnd) === 'eob') dateEnd++;
-    else if (w(s, dateEnd) === 'end' && w(s, dateEnd + 1) === 'of' && w(s, dateEnd + 2) === 'day')
+    else if (
+      (w(s, dateEnd) === 'end' || w(s, dateEnd) === 'close') &&
+      w(s, dateEnd + 1) === 'of' &&
+      (w(s, dateEnd + 2) === 'day' || w(s, dateEnd + 2) === 'business')
+    )
       dateEnd += 3;
     // "from aug 3 to aug 10": "from" belongs to a range only.
     const from = dateEnd > d.hit.end && w(s, d.from - 1) === 'from' ? d.from - 1 : d.from;

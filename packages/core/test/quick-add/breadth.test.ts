@@ -117,6 +117,12 @@ table(BERLIN_WED, [
     { title: 'Email triage', due: '2027-01-21 08:00', rrule: `FREQ=WEEKLY;BYDAY=${WD}` },
   ],
   ['Call mom - tomorrow at 5', { title: 'Call mom', due: '2027-01-21 17:00' }],
+  ['Town hall 2nd friday of next month', { title: 'Town hall', due: '2027-02-12' }],
+  ['Reply within the next 3 days', { title: 'Reply', due: '2027-01-23' }],
+  ['Check the oven in the next hour', { title: 'Check the oven', due: '2027-01-20 16:30' }],
+  ['Ping Bo in a couple hours', { title: 'Ping Bo', due: '2027-01-20 17:30' }],
+  ['Invoice friday close of business', { title: 'Invoice', due: '2027-01-22' }],
+  ['Mon next week standup notes', { title: 'standup notes', due: '2027-01-25' }],
   ['Finish the slides until friday', { title: 'Finish the slides', due: '2027-01-22' }],
   // a start already past continues at the series' next occurrence
   [
