@@ -13,10 +13,15 @@ describe('the real server process at LOG_LEVEL=info', () => {
     await server?.exited;
   });
 
-  it('never logs tokens or prompts, and limits chat turns per user', async () => {
+  it('never logs tokens or prompts, and limits chat turns and MCP requests per user', async () => {
     const port = await freePort();
     server = await startServerProcess(
-      { DATA_DIR: mkdtempSync(join(tmpdir(), 'ts-chat-')), LOG_LEVEL: 'info', CHAT_RATE_LIMIT: '3' },
+      {
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'ts-chat-')),
+        LOG_LEVEL: 'info',
+        CHAT_RATE_LIMIT: '3',
+        MCP_RATE_LIMIT: '8',
+      },
       port,
     );
     const signUp = await fetch(`${server.url}/api/auth/sign-up/email`, {
@@ -45,6 +50,24 @@ describe('the real server process at LOG_LEVEL=info', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect((await limited.json()).error.code).toBe('RATE_LIMITED');
+
+    // MCP is limited per user too: a few more requests spend the minute's 8
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await fetch(`${server.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${token}`,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/list' }),
+      });
+      statuses.push(res.status);
+      await res.body?.cancel();
+    }
+    expect(statuses).toContain(429);
+    expect(statuses[0]).toBe(200);
 
     const logs = server.output();
     expect(logs).toContain('"url":"/api/v1/chat"');
