@@ -223,6 +223,25 @@ async function walk(): Promise<void> {
     apiSidecar.requests.some((r) => r.path.startsWith(`/v1.0/invoke/${daprAppId('audit')}/method/`)),
   ).toBe(true);
 
+  // ---- state and secrets through the sidecars: every role read its secret at start; the assistant keeps the
+  // conversation in the Dapr state store (app-scoped keys at the api's sidecar)
+  for (const m of mesh.members.values()) {
+    expect(m.sidecar.requests.some((r) => r.path.startsWith('/v1.0/secrets/kubernetes/'))).toBe(true);
+  }
+  const chat = await fetch(url('api', '/api/v1/chat'), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      id: 'e2e-chat',
+      messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'What is due today?' }] }],
+    }),
+  });
+  expect(chat.status).toBe(200);
+  expect(await chat.text()).toContain('[DONE]');
+  expect((await http('GET', url('api', '/api/v1/conversations/e2e-chat'), token)).status).toBe(200);
+  const stored = [...(mesh.members.get(daprAppId('api'))!.state.stores.get('statestore')?.keys() ?? [])];
+  expect(stored.some((k) => k.startsWith(`${daprAppId('api')}||`) && k.includes('e2e-chat'))).toBe(true);
+
   // ---- and each process says so in its own metrics
   const audit = await metricsOf('audit');
   expect(
