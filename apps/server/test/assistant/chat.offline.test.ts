@@ -104,6 +104,14 @@ describe('offline assistant: a 10-turn conversation over the real stream protoco
     expect(r10.tools.map((x) => x.toolName)).toEqual(['delete_tasks']);
     expect((await byTitle('call mom')).deleted_at).not.toBeNull();
 
+    // beyond the ten: reopen by name, and restore from the trash
+    expect((await chat.send('reopen call the dentist about the invoice')).text).toBe(
+      'Reopened "call the dentist about the invoice".',
+    );
+    expect((await byTitle('call the dentist about the invoice')).status).toBe('open');
+    expect((await chat.send('restore call mom')).text).toBe('Restored "call mom".');
+    expect((await byTitle('call mom')).deleted_at).toBeNull();
+
     // the history is ours: stored, listed and readable
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/conversations', headers: u.headers });
     expect(list.json().items[0]).toMatchObject({ id: chat.id });
@@ -136,6 +144,33 @@ describe('offline assistant: a 10-turn conversation over the real stream protoco
     await chat.send('show my tasks');
     expect(await tasks()).toEqual(before);
   }, 60_000);
+
+  it("works with the web app's session cookie: the tools act as that user", async () => {
+    const signIn = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/sign-in/email',
+      payload: { email: u.email, password: 'correct-horse-battery' },
+    });
+    const cookie = [signIn.headers['set-cookie']]
+      .flat()
+      .filter(Boolean)
+      .map((c) => String(c).split(';')[0])
+      .join('; ');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/chat',
+      headers: { cookie },
+      payload: {
+        id: 'cookie-chat',
+        messages: [{ id: 'm1', role: 'user', parts: [{ type: 'text', text: 'add feed the cat' }] }],
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['x-vercel-ai-ui-message-stream']).toBe('v1');
+    expect(res.body.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    expect(res.body).toContain('"type":"tool-output-available"');
+    expect((await byTitle('feed the cat')).status).toBe('open');
+  });
 
   it('rejects a body that is not a user message, naming the field', async () => {
     const res = await t.app.inject({
