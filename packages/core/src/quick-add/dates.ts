@@ -191,17 +191,29 @@ function weekdayAt(s: Scan, i: number, cued: boolean): number | null {
   return wd;
 }
 
-/** Month-day forms: "jan 27", "jan 27th, 2028", "27 jan", "27th of january 2028". */
+/** Month-day forms: "jan 27", "jan 27th, 2028", "27 jan", "27th of january 2028", "10-aug-2027", "aug 10-12". */
 function monthDay(s: Scan, i: number): DateHit | null {
   const a = w(s, i);
   if (a === undefined) return null;
+  const dashed = DASHED_DMY.exec(a);
+  const dashedMd = dashed ? null : DASHED_MD.exec(a);
+  const dm = dashed ? MONTHS.get(dashed[2]!) : dashedMd ? MONTHS.get(dashedMd[1]!) : undefined;
+  if (dm !== undefined) {
+    const d = Number((dashed ?? dashedMd)![dashed ? 1 : 2]);
+    if (dashed?.[3] !== undefined) {
+      const v = validDay(Number(dashed[3]), dm, d);
+      return v === null ? null : { end: i + 1, day: v };
+    }
+    return withYear(s, i + 1, dm, d);
+  }
   if (a === 'the') return monthDayAfterThe(s, i + 1);
   const mon = MONTHS.get(a.endsWith('.') ? a.slice(0, -1) : a) ?? typoAt(s, i, 'month', false);
   if (mon !== undefined) {
     // "Jan. 27": the abbreviation's dot is a separate token.
     const k = w(s, i + 1) === '.' && s.toks[i + 1]!.start === s.toks[i]!.end ? i + 1 : i;
     const b = w(s, k + 1);
-    let d = b !== undefined && /^\d{1,2}$/.test(b) ? Number(b) : ordinal(b);
+    const range = b === undefined ? null : DAY_RANGE.exec(b);
+    let d = range ? Number(range[1]) : b !== undefined && /^\d{1,2}$/.test(b) ? Number(b) : ordinal(b);
     let end = k + 2;
     if (d === null && b === 'the') {
       d = ordinal(w(s, k + 2));
@@ -253,6 +265,12 @@ function withYear(s: Scan, j: number, m: number, d: number): DateHit | null {
 }
 
 const ISO = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/;
+const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})t(\d{2}):(\d{2})(?::\d{2})?$/;
+/** "10-aug-2027", "10-aug", "aug-10" */
+const DASHED_DMY = /^(\d{1,2})-([a-z]{3,9})(?:-(\d{4}))?$/;
+const DASHED_MD = /^([a-z]{3,9})-(\d{1,2})$/;
+/** "10-12" after a month: a range of days, due on the first */
+const DAY_RANGE = /^(\d{1,2})[-\u2013](\d{1,2})$/;
 const DMY = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$/;
 const DM = /^(\d{1,2})\/(\d{1,2})$/;
 const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
@@ -320,6 +338,14 @@ function dottedDayMonth(s: Scan, i: number, d: number, mo: string): DateHit | nu
 function numeric(s: Scan, i: number): DateHit | null {
   const a = w(s, i);
   if (a === undefined || !/^[\d+-]/.test(a)) return null;
+  const dt = ISO_DATETIME.exec(a);
+  if (dt) {
+    // "2027-08-10T17:00"
+    const v = validDay(Number(dt[1]), Number(dt[2]), Number(dt[3]));
+    const h = Number(dt[4]);
+    const min = Number(dt[5]);
+    return v === null || h > 23 || min > 59 ? null : { end: i + 1, day: v, time: h * 60 + min };
+  }
   let m = ISO.exec(a) ?? (s.phrase ? COMPACT.exec(a) : null);
   if (m) {
     const v = validDay(Number(m[1]), Number(m[2]), Number(m[3]));

@@ -57,6 +57,12 @@ function clock(s: Scan, i: number): TimeHit | null {
     return { end: h.end, minute: (h.minute + delta + 1440) % 1440, ...(h.bare ? { bare: true } : {}) };
   }
   if (a === 'midnight') return { end: i + 1, minute: 0 };
+  // "17h30", "9h15" (French and German style); a lone "17h" stays a duration
+  const hm = /^(\d{1,2})h(\d{2})$/.exec(a);
+  if (hm) {
+    const v = to24(Number(hm[1]), Number(hm[2]), undefined);
+    return v === null ? null : { end: i + 1, minute: v };
+  }
   let m = TIME_12.exec(a);
   if (m) {
     const v = to24(Number(m[1]), m[2] ? Number(m[2]) : 0, m[3]!.startsWith('a') ? 'am' : 'pm');
@@ -82,6 +88,13 @@ function clock(s: Scan, i: number): TimeHit | null {
       return v === null ? null : { end: i + 2, minute: v };
     }
     if (next === "o'clock" || next === 'oclock' || next === 'o\u2019clock') {
+      // "5 o'clock pm"
+      const after = w(s, i + 2);
+      const m2 = after === undefined ? undefined : MERIDIEM.get(after);
+      if (m2 !== undefined && (after === 'am' || after === 'pm' || after!.includes('.'))) {
+        const v = to24(Number(a), 0, m2);
+        return v === null ? null : { end: i + 3, minute: v };
+      }
       const v = to24(Number(a), 0, undefined);
       return v === null ? null : { end: i + 2, minute: v, bare: Number(a) < 13 };
     }
@@ -95,7 +108,7 @@ function hourWord(s: Scan, i: number): TimeHit | null {
   return n !== null && n >= 1 && n <= 12 ? { end: i + 1, minute: n * 60, bare: true } : null;
 }
 
-const AT_CUES = new Set(['at', '@', 'around', 'about', 'by', 'before', 'after', 'due:']);
+const AT_CUES = new Set(['at', '@', 'around', 'about', 'by', 'before', 'after', 'due:', 'from']);
 
 /**
  * A time starting at token i: an optional cue ("at", "@", "around") and a clock time; after "at" a bare
@@ -201,6 +214,22 @@ function withDaypartSuffix(s: Scan, t: TimeHit): TimeHit {
 function matchTimeCore(s: Scan, i: number, bareDaypart: boolean): TimeHit | null {
   const a = w(s, i);
   if (a === undefined) return null;
+  if (a === 'between') {
+    // "between 3 and 5pm": a range, due at its start (p.m. when the end is and the start can be)
+    const n = w(s, i + 1);
+    const start =
+      clock(s, i + 1) ??
+      (n !== undefined && /^\d{1,2}$/.test(n) ? { end: i + 2, minute: Number(n) * 60, bare: true } : null);
+    if (start === null || w(s, start.end) !== 'and') return null;
+    const e = clock(s, start.end + 1);
+    if (e === null) return null;
+    const pm =
+      start.bare === true &&
+      e.minute >= 12 * 60 &&
+      start.minute < 12 * 60 &&
+      start.minute + 12 * 60 <= e.minute;
+    return { end: e.end, minute: pm ? start.minute + 12 * 60 : start.minute };
+  }
   if (AT_CUES.has(a)) {
     const c = clock(s, i + 1);
     if (c) return c;

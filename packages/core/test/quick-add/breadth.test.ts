@@ -123,6 +123,13 @@ table(BERLIN_WED, [
   ['Ping Bo in a couple hours', { title: 'Ping Bo', due: '2027-01-20 17:30' }],
   ['Invoice friday close of business', { title: 'Invoice', due: '2027-01-22' }],
   ['Mon next week standup notes', { title: 'standup notes', due: '2027-01-25' }],
+  ['Deploy 2027-08-10T17:00', { title: 'Deploy', due: '2027-08-10 17:00' }],
+  ['Audit 10-Aug-2027', { title: 'Audit', due: '2027-08-10' }],
+  ['Trip aug 10-12', { title: 'Trip', due: '2027-08-10' }],
+  ['Office hours between 3 and 5pm tomorrow', { title: 'Office hours', due: '2027-01-21 15:00' }],
+  ['Workshop friday from 3pm to 5pm', { title: 'Workshop', due: '2027-01-22 15:00' }],
+  ["Call 5 o'clock pm", { title: 'Call', due: '2027-01-20 17:00' }],
+  ['Réunion tomorrow 17h30', { title: 'Réunion', due: '2027-01-21 17:30' }],
   ['Finish the slides until friday', { title: 'Finish the slides', due: '2027-01-22' }],
   // a start already past continues at the series' next occurrence
   [

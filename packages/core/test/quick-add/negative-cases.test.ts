@@ -124,6 +124,9 @@ const TITLES = [
   'Order 10.5 shoes',
   'Thu Trang birthday',
   'Wed in Vegas memories',
+  'Cards 10-12',
+  'Meeting 2h',
+  'Invite between 2 and 3 people',
 ];
 
 function checkTitle(title: string): void {
