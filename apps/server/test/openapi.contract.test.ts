@@ -332,6 +332,8 @@ describe('OpenAPI contract', () => {
 
     const badId = await api.GET('/api/v1/tasks/{id}', { params: { path: { id: 'not-a-uuid' } } });
     expect(badId.response.status).toBe(400);
+    const nul = await api.GET('/api/v1/tasks', { params: { query: { q: 'a\u0000b' } } });
+    expect(nul.error?.error.details).toEqual([expect.objectContaining({ path: 'query.q' })]);
     const badCursor = await api.GET('/api/v1/tasks', { params: { query: { cursor: 'forged' } } });
     expect(badCursor.error?.error.code).toBe('INVALID_CURSOR');
 

@@ -15,6 +15,7 @@ export function json<S extends z.ZodType>(schema: S, description: string) {
 export const noContent = (description: string) => z.undefined().describe(description);
 
 const errorDescriptions = {
+  // any route: the input guard refuses text the database can't store in a query, path or body
   400: 'The request is not valid; `details` names each field that was wrong',
   401: 'No valid session cookie, bearer session token or personal access token',
   404: 'Not found, or not yours',

@@ -90,7 +90,7 @@ export async function listsRoutes(app: FastifyInstance, opts: { db: Db; clock: C
         tags,
         operationId: 'listLists',
         summary: "The user's lists, Inbox first, with open task counts",
-        response: { 200: json(listCollection, 'Every list of the user'), ...errors(401) },
+        response: { 200: json(listCollection, 'Every list of the user'), ...errors(400, 401) },
       },
     },
     async (req) => {

@@ -23,7 +23,10 @@ export async function tagsRoutes(app: FastifyInstance, opts: { db: Db }) {
         tags: ['tasks'],
         operationId: 'listTags',
         summary: 'Tags in use, with task counts (trash excluded)',
-        response: { 200: json(tagCounts, 'Tags with the number of tasks carrying each'), ...errors(401) },
+        response: {
+          200: json(tagCounts, 'Tags with the number of tasks carrying each'),
+          ...errors(400, 401),
+        },
       },
     },
     async (req) => {

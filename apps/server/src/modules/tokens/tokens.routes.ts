@@ -93,7 +93,7 @@ export async function tokensRoutes(app: FastifyInstance, opts: { db: Db; clock: 
         tags,
         operationId: 'listTokens',
         summary: 'List tokens (without their secret)',
-        response: { 200: json(tokenList, 'Newest first'), ...errors(401) },
+        response: { 200: json(tokenList, 'Newest first'), ...errors(400, 401) },
       },
     },
     async (req) => {
