@@ -1,0 +1,1 @@
+CREATE INDEX "tasks_user_open_default_order_idx" ON "tasks" USING btree ("user_id",coalesce("due_at", 'infinity'::timestamptz),"priority" DESC NULLS FIRST,"created_at","id") WHERE "tasks"."status" = 'open' and "tasks"."deleted_at" is null;
