@@ -18,6 +18,7 @@ import WebSocket from 'ws';
 import { buildApp } from '../apps/server/src/app.ts';
 import { testConfig } from '../apps/server/src/config.ts';
 import { systemClock } from '../apps/server/src/infra/clock/clock.ts';
+import type { Database } from '../apps/server/src/infra/db/db.ts';
 import { createPgliteDatabase } from '../apps/server/src/infra/db/pglite.db.ts';
 import { consumerOffsets, outbox } from '../apps/server/src/infra/db/schema.ts';
 import type { CloudEvent } from '../apps/server/src/infra/events/cloud-event.ts';
@@ -35,9 +36,11 @@ import { printTable } from './lib/table.ts';
 const targets = { commitToHandlerP95: 20, wsP95: 50 } as const;
 const silent = pino({ level: 'silent' });
 
-async function startApp(): Promise<{ app: FastifyInstance; infra: Infra; probe: Map<string, number> }> {
+async function startApp(
+  database: Database = createPgliteDatabase(undefined),
+): Promise<{ app: FastifyInstance; infra: Infra; probe: Map<string, number> }> {
   const config = testConfig({ authRateLimit: 1_000_000 });
-  const infra = await createInfra(config, { database: createPgliteDatabase(undefined) });
+  const infra = await createInfra(config, { database });
   const app = await buildApp(config, infra);
   // a probe next to the real consumers: records when a task event reaches a handler
   const probe = new Map<string, number>();
@@ -76,9 +79,9 @@ async function until(cond: () => boolean, timeoutMs: number, what: string): Prom
   }
 }
 
-/** 1. commit → handler, one write at a time through the real service. */
-async function commitToHandler(writes: number): Promise<LatencySummary> {
-  const { app, infra, probe } = await startApp();
+/** 1. commit → handler, one write at a time through the real service (on embedded PGlite unless given). */
+export async function commitToHandler(writes: number, database?: Database): Promise<LatencySummary> {
+  const { app, infra, probe } = await startApp(database);
   try {
     const user = await signUp(app, 0);
     const authUser: AuthUser = { id: user.id, timeZone: 'UTC', client: 'api' };
@@ -107,17 +110,37 @@ async function commitToHandler(writes: number): Promise<LatencySummary> {
   }
 }
 
-/** 2. write over HTTP → receipt on every socket of the owner, 100 sockets connected. */
-async function writeToWebSocket(
-  writes: number,
-  concurrency: number,
-): Promise<{ summary: LatencySummary; response: LatencySummary; sockets: number }> {
+/** 2. write over HTTP → receipt on every socket of the owner, 100 sockets connected, on an in-process app. */
+async function writeToWebSocket(writes: number, concurrency: number): Promise<WsLatency> {
   const { app } = await startApp();
-  const sockets: WebSocket[] = [];
   try {
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
     const users: { id: string; token: string }[] = [];
     for (let i = 0; i < 20; i++) users.push(await signUp(app, i + 1));
+    return await wsLatency(base, users, writes, concurrency);
+  } finally {
+    await app.close();
+  }
+}
+
+export interface WsLatency {
+  summary: LatencySummary;
+  response: LatencySummary;
+  sockets: number;
+}
+
+/**
+ * POST /api/v1/tasks from `concurrency` writers against the server at `base`, timed until every one of the
+ * owner's 5 sockets has received the `task.state_changed` message (5 sockets for each of `users`).
+ */
+export async function wsLatency(
+  base: string,
+  users: { token: string }[],
+  writes: number,
+  concurrency: number,
+): Promise<WsLatency> {
+  const sockets: WebSocket[] = [];
+  try {
     const pending = new Map<string, { sentAt: number; remaining: number }>();
     const samples: number[] = [];
     const responses: number[] = [];
@@ -148,7 +171,7 @@ async function writeToWebSocket(
       while (next < writes) {
         const i = next++;
         const u = users[i % users.length]!;
-        const title = `ws bench ${i}`;
+        const title = `ws bench ${i} ${start}`;
         const sentAt = performance.now();
         pending.set(title, { sentAt, remaining: 5 });
         const res = await fetch(`${base}/api/v1/tasks`, {
@@ -170,7 +193,6 @@ async function writeToWebSocket(
     };
   } finally {
     for (const ws of sockets) ws.terminate();
-    await app.close();
   }
 }
 

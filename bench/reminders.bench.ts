@@ -12,7 +12,9 @@ import { type SQL, sql } from 'drizzle-orm';
 import { buildApp } from '../apps/server/src/app.ts';
 import { testConfig } from '../apps/server/src/config.ts';
 import { systemClock } from '../apps/server/src/infra/clock/clock.ts';
+import type { Database } from '../apps/server/src/infra/db/db.ts';
 import { createPgliteDatabase } from '../apps/server/src/infra/db/pglite.db.ts';
+import { createPostgresDatabase } from '../apps/server/src/infra/db/postgres.db.ts';
 import {
   lists,
   notifications,
@@ -24,7 +26,7 @@ import {
 } from '../apps/server/src/infra/db/schema.ts';
 import { createInfra } from '../apps/server/src/infra/infra.ts';
 import type { EmbeddedScheduler } from '../apps/server/src/infra/scheduler/embedded.scheduler.ts';
-import { type BenchOptions, numberOption } from './lib/options.ts';
+import { type BenchOptions, numberOption, stringOption } from './lib/options.ts';
 import { ms, percentile } from './lib/stats.ts';
 
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
@@ -42,12 +44,51 @@ function summary(label: string, values: number[]): string {
 }
 
 export async function benchReminders(opts: BenchOptions = {}): Promise<void> {
-  const count = numberOption(opts, 'count', 10_000);
-  const windowMs = numberOption(opts, 'window', 60) * 1000;
-  const userCount = numberOption(opts, 'users', 100);
+  const postgres = stringOption(opts, 'postgres', '');
+  const r = await measureReminders({
+    count: numberOption(opts, 'count', 10_000),
+    windowMs: numberOption(opts, 'window', 60) * 1000,
+    userCount: numberOption(opts, 'users', 100),
+    database: postgres ? createPostgresDatabase(postgres, 20) : undefined,
+  });
+  console.log(summary('fire lateness (fired_at − fire_at)', r.fireLateness));
+  console.log(summary('in-app notification lateness', r.notifyLateness));
+  console.log(`missed (never fired)             ${r.missed}`);
+  console.log(`without a notification           ${r.notMissing}`);
+  console.log(`fired early                      ${r.earlyFires}`);
+  console.log(`fired twice (reminder.due × 2)   ${r.firedTwice}`);
+  console.log(`notified twice                   ${r.notifiedTwice}`);
+  console.log('target: p99 ≤ 1 s, none missed, none twice');
+}
 
+export interface ReminderResult {
+  /** ms, one per fired reminder */
+  fireLateness: number[];
+  notifyLateness: number[];
+  missed: number;
+  notMissing: number;
+  earlyFires: number;
+  firedTwice: number;
+  notifiedTwice: number;
+}
+
+/**
+ * Seeds `count` reminders due evenly across `windowMs` (starting 5 s after seeding) on a whole every-role app
+ * over `database` (in-memory PGlite unless given: a given database must be empty of earlier reminders), waits
+ * for them to fire and reports lateness, misses and duplicates.
+ */
+export async function measureReminders(o: {
+  count: number;
+  windowMs: number;
+  userCount: number;
+  database?: Database;
+}): Promise<ReminderResult> {
+  const { count, windowMs, userCount } = o;
   const config = testConfig({ logLevel: 'silent' });
-  const infra = await createInfra(config, { database: createPgliteDatabase(undefined), clock: systemClock });
+  const infra = await createInfra(config, {
+    database: o.database ?? createPgliteDatabase(undefined),
+    clock: systemClock,
+  });
   const app = await buildApp(config, infra);
   await app.ready();
   const db = infra.database.db;
@@ -59,7 +100,7 @@ export async function benchReminders(opts: BenchOptions = {}): Promise<void> {
   const userIds = Array.from({ length: userCount }, () => randomUUID());
   await db
     .insert(users)
-    .values(userIds.map((id, i) => ({ id, name: `u${i}`, email: `bench${i}@example.com` })));
+    .values(userIds.map((id, i) => ({ id, name: `u${i}`, email: `bench-${id}-${i}@example.com` })));
   const inboxes = await db
     .insert(lists)
     .values(userIds.map((userId) => ({ userId, name: 'Inbox', isInbox: true })))
@@ -133,23 +174,14 @@ export async function benchReminders(opts: BenchOptions = {}): Promise<void> {
   const notifiedTwice = [...perReminder.values()].filter((n) => n > 1).length;
   const notMissing = count - perReminder.size;
 
-  console.log(
-    summary(
-      'fire lateness (fired_at − fire_at)',
-      fire.map((r) => Number(r.late)),
-    ),
-  );
-  console.log(
-    summary(
-      'in-app notification lateness',
-      notes.map((r) => Number(r.late)),
-    ),
-  );
-  console.log(`missed (never fired)             ${missed}`);
-  console.log(`without a notification           ${notMissing}`);
-  console.log(`fired early                      ${earlyFires}`);
-  console.log(`fired twice (reminder.due × 2)   ${firedTwice}`);
-  console.log(`notified twice                   ${notifiedTwice}`);
-  console.log('target: p99 ≤ 1 s, none missed, none twice');
   await app.close();
+  return {
+    fireLateness: fire.map((r) => Number(r.late)),
+    notifyLateness: notes.map((r) => Number(r.late)),
+    missed,
+    notMissing,
+    earlyFires,
+    firedTwice,
+    notifiedTwice,
+  };
 }

@@ -1,5 +1,7 @@
 /**
- * `npm run bench -- <name> [options]`: runs one benchmark; with no name, lists them.
+ * `npm run bench -- <name> [options]`: runs one benchmark; with no name (`npm run bench [-- --quick]`), the whole
+ * suite (suite.ts: every figure beside its target and ceiling, written to bench/results/latest.json and
+ * BENCHMARKS.md); `--list` lists the benchmarks.
  * Benchmarks are imported lazily so that one missing or broken file doesn't stop the others from running.
  */
 import { existsSync } from 'node:fs';
@@ -22,10 +24,17 @@ const benches: Record<string, BenchEntry> = {
   parse: { file: './parse.bench.ts', exportName: 'benchParse', description: 'quick-add parser' },
   events: { file: './events.bench.ts', exportName: 'benchEvents', description: 'event backbone' },
   reminders: { file: './reminders.bench.ts', exportName: 'benchReminders', description: 'reminders' },
+  web: {
+    file: './web.bench.ts',
+    exportName: 'benchWeb',
+    description: 'web app in chromium: first-load JS, 5,000-task Inbox load, x → completed',
+  },
 };
 
 function list(): void {
-  console.log('usage: npm run bench -- <name> [options]\n\nbenchmarks:');
+  console.log(
+    'usage: npm run bench [-- --quick]  (the whole suite)\n       npm run bench -- <name> [options]\n\nbenchmarks:',
+  );
   for (const [name, b] of Object.entries(benches)) {
     const present = existsSync(fileURLToPath(new URL(b.file, import.meta.url)));
     console.log(`  ${name.padEnd(10)} ${b.description}${present ? '' : '  (not written yet)'}`);
@@ -34,8 +43,13 @@ function list(): void {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h') {
+  if (name === '--list' || name === '--help' || name === '-h') {
     list();
+    return 0;
+  }
+  if (!name || name.startsWith('--')) {
+    const { benchSuite } = await import('./suite.ts');
+    await benchSuite(parseOptions(argv));
     return 0;
   }
   const entry = benches[name];

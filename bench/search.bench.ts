@@ -36,14 +36,14 @@ const benchDb = 'ts_bench';
 /** Issue 2's targets. */
 const targets = { p95AtOneClientMs: 15, apiOverSql: 2, postRps: 1500 } as const;
 
-interface Scenario {
+export interface Scenario {
   key: string;
   label: string;
   /** query strings; requests cycle through users first, then variants */
   variants: string[];
 }
 
-const scenarios: Scenario[] = [
+export const scenarios: Scenario[] = [
   {
     key: 'word',
     label: 'word search ?q=<word>',
@@ -75,7 +75,7 @@ export interface SearchBenchReport {
   pglite?: { tasks: number; reads: ReadResult[] };
 }
 
-interface Settings {
+export interface Settings {
   users: number;
   tasks: number;
   durationMs: number;
@@ -189,21 +189,7 @@ async function postThroughput(s: Settings, dbUrl: string, users: SeededUser[]): 
         .join(' ')}`,
     );
     // the throughput only counts if the consumers keep up: report how long they need to drain afterwards
-    const drainMs = await withClient(dbUrl, async (c) => {
-      const t0 = performance.now();
-      const head = Number(
-        (await c.query("select coalesce(max(seq), 0) as h from outbox where topic = 'task-events'")).rows[0]
-          .h,
-      );
-      for (;;) {
-        const r = await c.query(
-          `select coalesce(min(position), 0) as p from consumer_offsets where consumer like '%@task-events'`,
-        );
-        if (Number(r.rows[0].p) >= head) return performance.now() - t0;
-        if (performance.now() - t0 > 60_000) return Number.POSITIVE_INFINITY;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    });
+    const drainMs = await consumerDrainMs(dbUrl, 60_000);
     log(
       Number.isFinite(drainMs)
         ? `  task-events consumers caught up ${(drainMs / 1000).toFixed(2)} s after the load ended`
@@ -216,17 +202,39 @@ async function postThroughput(s: Settings, dbUrl: string, users: SeededUser[]): 
   }
 }
 
-/** Creates and seeds ts_bench (or, with --reuse, keeps a matching one) and returns users with fresh tokens. */
-async function preparePostgres(s: Settings, dbUrl: string): Promise<SeededUser[]> {
+/**
+ * How long after now every `task-events` consumer has reached the topic's head as it is now (Infinity after
+ * `timeoutMs`): the consumer lag left when a load ends, expressed as time to drain.
+ */
+export async function consumerDrainMs(dbUrl: string, timeoutMs: number): Promise<number> {
+  return withClient(dbUrl, async (c) => {
+    const t0 = performance.now();
+    const head = Number(
+      (await c.query("select coalesce(max(seq), 0) as h from outbox where topic = 'task-events'")).rows[0].h,
+    );
+    for (;;) {
+      const r = await c.query(
+        `select coalesce(min(position), 0) as p from consumer_offsets where consumer like '%@task-events'`,
+      );
+      if (Number(r.rows[0].p) >= head) return performance.now() - t0;
+      if (performance.now() - t0 > timeoutMs) return Number.POSITIVE_INFINITY;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+}
+
+/** Creates and seeds the database of `dbUrl` (or, with --reuse, keeps a matching one) and returns users with fresh tokens. */
+export async function preparePostgres(s: Settings, dbUrl: string): Promise<SeededUser[]> {
+  const dbName = new URL(dbUrl).pathname.slice(1);
   const admin = new pg.Client({ connectionString: s.adminUrl });
   await admin.connect();
   try {
     if (s.reuse && (await seededSize(admin, dbUrl, s))) {
-      log(`reusing ${benchDb} (${s.users} users × ${s.tasks} tasks)`);
+      log(`reusing ${dbName} (${s.users} users × ${s.tasks} tasks)`);
       return withClient(dbUrl, (c) => issueTokens(c, userIds(s.users)));
     }
-    await admin.query(`drop database if exists ${benchDb} with (force)`);
-    await admin.query(`create database ${benchDb}`);
+    await admin.query(`drop database if exists ${dbName} with (force)`);
+    await admin.query(`create database ${dbName}`);
   } finally {
     await admin.end();
   }
@@ -274,7 +282,9 @@ async function preparePostgres(s: Settings, dbUrl: string): Promise<SeededUser[]
 }
 
 async function seededSize(admin: pg.Client, dbUrl: string, s: Settings): Promise<boolean> {
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [benchDb]);
+  const exists = await admin.query('select 1 from pg_database where datname = $1', [
+    new URL(dbUrl).pathname.slice(1),
+  ]);
   if (!exists.rowCount) return false;
   return withClient(dbUrl, async (c) => {
     const r = await c.query<{ users: string; tasks: string }>(
@@ -287,7 +297,7 @@ async function seededSize(admin: pg.Client, dbUrl: string, s: Settings): Promise
 }
 
 /** Removes what the POST measurement created, so a --reuse run starts from the seeded data again. */
-async function cleanupPosts(dbUrl: string): Promise<void> {
+export async function cleanupPosts(dbUrl: string): Promise<void> {
   await withClient(dbUrl, async (c) => {
     await c.query(`delete from tasks where title like 'Bench post %'`);
     await c.query('delete from outbox');
@@ -296,7 +306,7 @@ async function cleanupPosts(dbUrl: string): Promise<void> {
   });
 }
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -345,16 +355,16 @@ async function benchPglite(s: Settings) {
 }
 
 /** PGlite's query has the same shape as pg's for our purposes; parameters must be an array. */
-function pgliteClient(client: PGlite): SqlClient {
+export function pgliteClient(client: PGlite): SqlClient {
   return { query: (text, params) => client.query(text, params ?? []) };
 }
 
 // ---------------------------------------------------------------- shared
 
-type Templates = Map<string, CapturedQuery[]>;
+export type Templates = Map<string, CapturedQuery[]>;
 
 /** One request per scenario variant as user 0, recording the tasks query it runs. */
-async function captureTemplates(
+export async function captureTemplates(
   app: FastifyInstance,
   recorder: SqlRecorder,
   user: SeededUser,
@@ -388,7 +398,7 @@ async function captureTemplates(
 }
 
 /** Request i's statement: user i mod N, then variant; the user id is the only parameter swapped. */
-function queryFor(templates: Templates, sc: Scenario, users: SeededUser[], i: number): CapturedQuery {
+export function queryFor(templates: Templates, sc: Scenario, users: SeededUser[], i: number): CapturedQuery {
   const k = i % (users.length * sc.variants.length);
   const user = users[k % users.length]!;
   const t = templates.get(sc.key)![Math.floor(k / users.length)]!;
@@ -397,7 +407,7 @@ function queryFor(templates: Templates, sc: Scenario, users: SeededUser[], i: nu
 }
 
 /** Requests in the same order as queryFor, so API and SQL see the same mix of users and variants. */
-function readSpecs(sc: Scenario, users: SeededUser[]): HttpRequestSpec[] {
+export function readSpecs(sc: Scenario, users: SeededUser[]): HttpRequestSpec[] {
   return sc.variants.flatMap((v) =>
     users.map((u) => ({
       method: 'GET' as const,
@@ -408,7 +418,7 @@ function readSpecs(sc: Scenario, users: SeededUser[]): HttpRequestSpec[] {
   );
 }
 
-function postSpecs(users: SeededUser[]): HttpRequestSpec[] {
+export function postSpecs(users: SeededUser[]): HttpRequestSpec[] {
   const bodies = [
     { title: 'Bench post call the plumber', priority: 'high', tags: ['home'] },
     {
@@ -440,7 +450,7 @@ async function httpLoad(s: Settings, baseUrl: string, requests: HttpRequestSpec[
   return summarize(r.latencies, r.elapsedMs, r.errors);
 }
 
-async function explainAll(
+export async function explainAll(
   run: (text: string, params: unknown[]) => Promise<{ rows: unknown[] }>,
   templates: Templates,
 ): Promise<void> {

@@ -1,17 +1,11 @@
 /**
- * HTTP load loop, run in a worker thread (see load.ts) so that the client's own work never queues behind the
- * server's on the same event loop.
+ * HTTP load loop, run as its own process (see load.ts): receives its options over IPC, sends the result back.
  */
 import { Agent, request } from 'node:http';
-import { parentPort, workerData } from 'node:worker_threads';
 import type { HttpLoadOptions, HttpLoadResult, HttpRequestSpec } from './load.ts';
 import { runLoop } from './loop.ts';
 
-const opts = workerData as HttpLoadOptions;
-const url = new URL(opts.baseUrl);
-const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency, maxFreeSockets: opts.concurrency });
-
-function send(spec: HttpRequestSpec): Promise<number> {
+function send(agent: Agent, url: URL, spec: HttpRequestSpec): Promise<number> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...spec.headers };
     if (spec.body !== undefined) {
@@ -32,16 +26,41 @@ function send(spec: HttpRequestSpec): Promise<number> {
   });
 }
 
-let firstError: string | undefined;
-const result = await runLoop(async (i) => {
-  const spec = opts.requests[i % opts.requests.length]!;
-  const status = await send(spec);
-  if (status !== spec.expect) {
-    firstError ??= `${spec.method} ${spec.path} → ${status} (expected ${spec.expect})`;
-    throw new Error('unexpected status');
-  }
-}, opts);
-agent.destroy();
-const out: HttpLoadResult = { ...result, firstError };
-// transfer, not copy: a long run holds up to a million latencies
-parentPort!.postMessage(out, [out.latencies.buffer as ArrayBuffer]);
+async function run(opts: HttpLoadOptions): Promise<HttpLoadResult> {
+  const url = new URL(opts.baseUrl);
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: opts.concurrency,
+    maxFreeSockets: opts.concurrency,
+  });
+  let firstError: string | undefined;
+  const errorKinds: Record<string, number> = {};
+  const fail = (kind: string, detail: string) => {
+    firstError ??= detail;
+    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+    throw new Error(detail);
+  };
+  const result = await runLoop(async (i) => {
+    const spec = opts.requests[i % opts.requests.length]!;
+    let status: number;
+    try {
+      status = await send(agent, url, spec);
+    } catch (err) {
+      return fail(`${spec.method} network`, `${spec.method} ${spec.path}: ${(err as Error).message}`);
+    }
+    if (status !== spec.expect)
+      fail(`${spec.method} → ${status}`, `${spec.method} ${spec.path} → ${status} (expected ${spec.expect})`);
+  }, opts);
+  agent.destroy();
+  return { ...result, firstError, errorKinds };
+}
+
+process.once('message', (opts: HttpLoadOptions) => {
+  run(opts).then(
+    (r) => process.send!(r),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+});

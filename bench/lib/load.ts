@@ -1,5 +1,10 @@
-/** Drives real HTTP against a listening server from a worker thread. */
-import { Worker } from 'node:worker_threads';
+/**
+ * Drives real HTTP against a listening server from a separate Node process (load-worker.ts), so the load
+ * generator's own CPU never shares an event loop, or a process, with the server or with the benchmark's
+ * bookkeeping.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { LoopOptions, LoopResult } from './loop.ts';
 
 export interface HttpRequestSpec {
@@ -19,27 +24,30 @@ export interface HttpLoadOptions extends LoopOptions {
 
 export interface HttpLoadResult extends LoopResult {
   firstError: string | undefined;
+  /** errors by kind ("GET → 500", "connection refused"), so a failed run says what failed */
+  errorKinds: Record<string, number>;
 }
 
-const workerUrl = new URL('./load-worker.ts', import.meta.url).href;
+const workerPath = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
 
-/**
- * The worker is booted through tsx's API because worker threads don't inherit tsx's loader under `tsx <file>`.
- */
+/** Runs the load in a child process (tsx loader, advanced IPC so the latency array crosses as a typed array). */
 export function runHttpLoad(opts: HttpLoadOptions): Promise<HttpLoadResult> {
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => m.tsImport(${JSON.stringify(workerUrl)}, ${JSON.stringify(import.meta.url)}))`;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(boot, { eval: true, workerData: opts });
+    const child = fork(workerPath, [], {
+      execArgv: ['--import', 'tsx'],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let done = false;
-    worker.once('message', (r: HttpLoadResult) => {
+    child.once('message', (r: HttpLoadResult) => {
       done = true;
       resolve(r);
-      void worker.terminate();
+      child.disconnect();
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (!done) reject(new Error(`load worker exited with code ${code} before reporting`));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (!done) reject(new Error(`load generator exited with code ${code} before reporting`));
     });
+    child.send(opts);
   });
 }

@@ -30,6 +30,8 @@ export async function startServerProcess(
   port: number,
   /** more arguments to `serve`, e.g. `['--role', 'audit']` */
   args: string[] = [],
+  /** the CLI's entry point: the TypeScript one through tsx, or the compiled apps/server/dist/cli.js */
+  entry: string = bin,
 ): Promise<ServerProcess> {
   const clean = { ...process.env };
   // the parent's test settings must not leak into the server under test (vitest sets BASE_URL=/, for one)
@@ -44,7 +46,7 @@ export async function startServerProcess(
   ]) {
     delete clean[k];
   }
-  const child = spawn(process.execPath, [bin, 'serve', ...args], {
+  const child = spawn(process.execPath, [entry, 'serve', ...args], {
     env: {
       ...clean,
       HOST: '127.0.0.1',
