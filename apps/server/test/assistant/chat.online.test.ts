@@ -111,7 +111,17 @@ describe.each(['embedded', 'dapr'] as const)('chat with a scripted model, state 
 
     // restart: a new server on the same database and the same state store
     await t.close();
-    t = await createTestApp({ config, infra: { database: keep, model: new ScriptedModel([]) } });
+    // after the restart the model sees the stored history (ours, not the provider's)
+    const resumed = new ScriptedModel([
+      modelResponder((call) => {
+        const seen = inputText(call.request.input);
+        expect(seen).toContain('add buy milk tomorrow as p1');
+        expect(seen).toContain('Added \\"buy milk\\"; it is your only p1 task.');
+        expect(seen).toContain('clean up my list');
+        return [assistantMessage('You are welcome.')];
+      }),
+    ]);
+    t = await createTestApp({ config, infra: { database: keep, model: resumed } });
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const conv = await t.app.inject({
       method: 'GET',
@@ -122,9 +132,13 @@ describe.each(['embedded', 'dapr'] as const)('chat with a scripted model, state 
     expect(conv.json()).toMatchObject({ awaiting: 'confirm_delete' });
     expect(conv.json().messages).toHaveLength(4);
 
-    // the yes is handled without the model (the new one has no steps: a call would fail the test)
-    const r3 = await new ChatClient(url, u.token, chat.id).send('yes');
+    // the yes is handled without the model
+    const again = new ChatClient(url, u.token, chat.id);
+    const r3 = await again.send('yes');
     expect(r3.tools.map((x) => x.toolName)).toEqual(['delete_tasks']);
+    expect(resumed.calls).toHaveLength(0);
+    expect((await again.send('thanks')).text).toBe('You are welcome.');
+    resumed.assertComplete();
     const left = await t.app.inject({ method: 'GET', url: '/api/v1/tasks', headers: u.headers });
     expect(left.json().items).toEqual([]);
 
