@@ -192,6 +192,21 @@ describe('webhook delivery', () => {
     expect(hits).toBe(0);
   });
 
+  it('connects only to the address it checked: a name rebound to loopback after the check is refused', async () => {
+    const id = await queue(`http://rebind.example:${port}/x`);
+    let lookups = 0;
+    const worker = new OutboundDelivery(t.infra.database.db, t.infra.clock, {
+      // public for the check, loopback for the connection
+      resolve: async () => (lookups++ === 0 ? ['93.184.216.34'] : ['127.0.0.1']),
+    });
+    await worker.runDue();
+    const row = await deliveryRow(id);
+    expect(lookups).toBe(2);
+    expect(row.error).toMatch(/resolves to 127\.0\.0\.1/);
+    expect(row.status).toBe('pending');
+    expect(hits).toBe(0);
+  });
+
   it('does not follow a redirect (even where private targets are allowed)', async () => {
     const id = await queue(`http://127.0.0.1:${port}/x`);
     const worker = new OutboundDelivery(t.infra.database.db, t.infra.clock, { allowPrivateTargets: true });

@@ -17,9 +17,8 @@ export interface NotifierRoleDeps {
   webhookAllowPrivate: boolean;
   baseUrl: string;
   log?: FastifyBaseLogger;
-  /** tests inject a mailer or a fetch; production builds the SMTP mailer from SMTP_URL */
+  /** tests inject a mailer; production builds the SMTP mailer from SMTP_URL */
   mailer?: Mailer;
-  fetch?: typeof fetch;
   sweepGraceMs?: number;
 }
 
@@ -47,7 +46,6 @@ export function createNotifierRole(deps: NotifierRoleDeps): NotifierRole {
     mailer,
     allowPrivateTargets: deps.webhookAllowPrivate,
     ...(log ? { log } : {}),
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   const graceOpt = deps.sweepGraceMs !== undefined ? { sweepGraceMs: deps.sweepGraceMs } : {};
   const reminders = new RemindersService(db, clock, scheduler, outboxWritten, graceOpt);

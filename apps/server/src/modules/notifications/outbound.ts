@@ -7,7 +7,7 @@ import type { Db } from '../../infra/db/db.ts';
 import { notificationSettings, notifications, webhookDeliveries } from '../../infra/db/schema.ts';
 import { notificationsDelivered, notificationsFailed } from '../../infra/telemetry/metrics.ts';
 import { type DeliveryState, type NotificationDto, toNotificationDto } from './notifications.presenter.ts';
-import { checkWebhookTarget, type Resolve } from './webhook-target.ts';
+import { checkWebhookTarget, postWebhookRequest, publicOnlyLookup, type Resolve } from './webhook-target.ts';
 
 /** One outgoing email. */
 export interface MailMessage {
@@ -70,7 +70,6 @@ const leaseMs = 60_000;
 export interface OutboundOptions {
   mailer?: Mailer | undefined;
   log?: FastifyBaseLogger;
-  fetch?: typeof fetch;
   /** WEBHOOK_ALLOW_PRIVATE: deliver to loopback and private addresses too */
   allowPrivateTargets?: boolean;
   /** host name → addresses (tests); the system resolver by default */
@@ -95,15 +94,12 @@ export class OutboundDelivery {
   private running: Promise<number> | undefined;
   private again = false;
   private started = false;
-  private readonly fetch: typeof fetch;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly opts: OutboundOptions = {},
-  ) {
-    this.fetch = opts.fetch ?? fetch;
-  }
+  ) {}
 
   start(): void {
     if (this.started) return;
@@ -252,10 +248,11 @@ export class OutboundDelivery {
       .where(eq(notificationSettings.userId, userId))
       .limit(1);
     if (!settings?.secret) throw new PermanentDeliveryError('no webhook secret configured');
-    // Checked again at every attempt: the name may resolve elsewhere now than when the URL was saved. A
-    // redirect is never followed (redirect: 'manual' below), so no other host is reached unchecked.
+    // Checked again at every attempt (the name may resolve elsewhere now than when the URL was saved), and
+    // the connection itself only goes to a checked address. Redirects are never followed.
+    const allowPrivate = this.opts.allowPrivateTargets ?? false;
     const target = await checkWebhookTarget(url, {
-      allowPrivate: this.opts.allowPrivateTargets ?? false,
+      allowPrivate,
       ...(this.opts.resolve ? { resolve: this.opts.resolve } : {}),
     });
     if (!target.ok) {
@@ -264,9 +261,9 @@ export class OutboundDelivery {
     }
     const raw = JSON.stringify(body);
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
-    const res = await this.fetch(url, {
-      method: 'POST',
-      headers: {
+    const status = await postWebhookRequest(
+      url,
+      {
         'content-type': 'application/json',
         'user-agent': 'Taskstream-Webhook/1',
         'x-taskstream-event-id': eventId,
@@ -274,15 +271,16 @@ export class OutboundDelivery {
         'x-taskstream-timestamp': String(timestamp),
         'x-taskstream-signature': signWebhook(settings.secret, timestamp, raw),
       },
-      body: raw,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
-    });
-    await res.body?.cancel();
-    if (res.ok) return res.status;
+      raw,
+      {
+        timeoutMs: this.opts.timeoutMs ?? 10_000,
+        ...(allowPrivate ? {} : { lookup: publicOnlyLookup(this.opts.resolve) }),
+      },
+    );
+    if (status >= 200 && status < 300) return status;
     // Timeouts, rate limits and server errors may pass; other client errors will not.
-    const retryable = res.status >= 500 || res.status === 408 || res.status === 425 || res.status === 429;
-    const message = `receiver answered ${res.status}`;
+    const retryable = status >= 500 || status === 408 || status === 425 || status === 429;
+    const message = `receiver answered ${status}`;
     throw retryable ? new Error(message) : new PermanentDeliveryError(message);
   }
 

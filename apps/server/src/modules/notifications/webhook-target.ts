@@ -1,5 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 /**
  * Address ranges a webhook must never reach from the server: they belong to the server's own host or
@@ -122,4 +124,67 @@ export async function checkWebhookTarget(
     };
   }
   return { ok: true };
+}
+
+/**
+ * A `lookup` for the socket of a webhook POST: resolves the name and refuses to connect unless every
+ * address is public. The connection then goes to the very address that was checked, so a name that
+ * resolves to a public address for the check and to a private one a moment later (DNS rebinding) can't
+ * slip through between the two.
+ */
+export function publicOnlyLookup(resolve: Resolve = systemResolve): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname).then(
+      (addresses) => {
+        const wanted = options.family === 4 || options.family === 6 ? options.family : 0;
+        const usable = addresses.filter((a) => wanted === 0 || isIP(a) === wanted);
+        const blocked = usable.find((a) => !isPublicAddress(a));
+        if (usable.length === 0 || blocked !== undefined) {
+          const err = Object.assign(
+            new Error(`webhook host ${hostname} resolves to ${blocked ?? 'nothing'}`),
+            {
+              code: 'ENOTPUBLIC',
+            },
+          );
+          return callback(err, '', 0);
+        }
+        if (options.all) {
+          const all = usable.map((address) => ({ address, family: isIP(address) }));
+          return (callback as unknown as (e: null, a: typeof all) => void)(null, all);
+        }
+        return callback(null, usable[0]!, isIP(usable[0]!));
+      },
+      (err: NodeJS.ErrnoException) => callback(err, '', 0),
+    );
+  };
+}
+
+/**
+ * POSTs `body` to `url` and resolves with the status. Never follows a redirect (a 3xx is just a status),
+ * so no host other than the checked one is reached. `lookup` pins the connection to checked addresses.
+ */
+export function postWebhookRequest(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  opts: { timeoutMs: number; lookup?: LookupFunction },
+): Promise<number> {
+  const target = new URL(url);
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const options: RequestOptions = {
+    method: 'POST',
+    headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    timeout: opts.timeoutMs,
+    ...(opts.lookup ? { lookup: opts.lookup } : {}),
+  };
+  return new Promise((resolve, reject) => {
+    const req = send(target, options, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
