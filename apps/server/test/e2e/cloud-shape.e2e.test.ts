@@ -223,6 +223,21 @@ async function walk(): Promise<void> {
     apiSidecar.requests.some((r) => r.path.startsWith(`/v1.0/invoke/${daprAppId('audit')}/method/`)),
   ).toBe(true);
 
+  // fan-out per consumer group: the one task.completed publish reached each subscribed role once, and SUCCESS
+  const completed = mesh
+    .published('task-events')
+    .find((m) => typeof m.envelope === 'object' && m.envelope.type === 'task.completed');
+  const completedId = (completed?.envelope as { id?: string } | undefined)?.id;
+  for (const role of ['audit', 'recurring', 'notifier'] as const) {
+    const got = mesh.members
+      .get(daprAppId(role))!
+      .sidecar.deliveries.filter((d) => d.eventId === completedId && d.outcome === 'SUCCESS');
+    expect(got, role).toHaveLength(1);
+  }
+  expect(
+    mesh.members.get(daprAppId('realtime'))!.sidecar.deliveries.some((d) => d.topic === 'task-events'),
+  ).toBe(false);
+
   // ---- state and secrets through the sidecars: every role read its secret at start; the assistant keeps the
   // conversation in the Dapr state store (app-scoped keys at the api's sidecar)
   for (const m of mesh.members.values()) {
