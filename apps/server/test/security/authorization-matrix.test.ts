@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testConfig } from '../../src/config.ts';
 import { notifications } from '../../src/infra/db/schema.ts';
+import { FakeDaprSidecar } from '../fakes/fake-dapr-sidecar.ts';
 import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.ts';
 
 /**
@@ -48,6 +50,14 @@ const classification: Record<string, RouteClass> = {
   'GET /': { kind: 'public', why: 'the web app' },
   'GET /*': { kind: 'public', why: 'the web app' },
   'GET /internal/v1/audit/users/:userId/activity': { kind: 'internal' },
+  // only with the Dapr adapters (EVENT_BUS=dapr, SCHEDULER=dapr): called by the sidecar with APP_API_TOKEN
+  'GET /dapr/subscribe': { kind: 'internal' },
+  'POST /dapr/topics/task-events': { kind: 'internal' },
+  'POST /dapr/topics/reminders': { kind: 'internal' },
+  'POST /dapr/topics/task-updates': { kind: 'internal' },
+  'POST /job/:name': { kind: 'internal' },
+  'POST /reminder-sweep': { kind: 'internal' },
+  'OPTIONS /reminder-sweep': { kind: 'internal' },
   'GET /internal/v1/audit/users/:userId/tasks/:id/history': { kind: 'internal' },
 
   'GET /api/v1/tasks': user(),
@@ -244,6 +254,48 @@ describe('authorisation matrix', () => {
       if (c.ownerStatus) expect(res.statusCode, `${r}: ${c.ownerStatus.why}`).toBe(c.ownerStatus.status);
       else expect(res.statusCode, `${r} → ${res.body.slice(0, 200)}`).toBeGreaterThanOrEqual(200);
       if (!c.ownerStatus) expect(res.statusCode, `${r} → ${res.body.slice(0, 200)}`).toBeLessThan(300);
+    }
+  });
+});
+
+describe('authorisation matrix, Dapr shape', () => {
+  const sidecar = new FakeDaprSidecar();
+  let dapr: TestApp;
+  beforeAll(async () => {
+    await sidecar.start();
+    dapr = await createTestApp({
+      config: {
+        eventBus: 'dapr',
+        scheduler: 'dapr',
+        dapr: { ...testConfig().dapr, httpPort: sidecar.port, appApiToken: 'app-token-from-the-sidecar' },
+      },
+    });
+    sidecar.opts.appUrl = await dapr.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await dapr.close();
+    await sidecar.stop();
+  });
+
+  it('every route the Dapr adapters add is classified, and refused without the app token', async () => {
+    const embedded = new Set(routes);
+    const added = [...new Set(dapr.app.routeTable.map((r) => `${r.method} ${r.url}`))].filter(
+      (r) => !embedded.has(r),
+    );
+    expect(added.length).toBeGreaterThan(3);
+    expect(
+      added.filter((r) => classification[r]?.kind !== 'internal'),
+      'Dapr routes missing from the classification (as internal)',
+    ).toEqual([]);
+    for (const r of added) {
+      const [method, url] = r.split(' ') as [Method | 'OPTIONS', string];
+      const res = await dapr.app.inject({
+        method,
+        url: url.replace(':name', 'reminder-x'),
+        headers: owner.headers,
+        ...(method === 'POST' ? { payload: {} } : {}),
+      });
+      expect([401, 403], `${r} → ${res.statusCode}`).toContain(res.statusCode);
     }
   });
 });
