@@ -36,9 +36,16 @@ function operations(doc: Document): Array<{ path: string; method: string; op: Op
   );
 }
 
+/** The formats replies use; the server documents them but does not check them on the way out. */
+const formats = {
+  'date-time': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  email: /^[^@\s]+@[^@\s]+$/,
+};
+
 /** Validates a reply against the document: its status must be documented and its body match that schema. */
 function contractChecker(doc: Document) {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+  const ajv = new Ajv2020({ strict: false, allErrors: true, formats });
   const compiled = new Map<string, ValidateFunction>();
   const checked: string[] = [];
   const middleware: Middleware = {

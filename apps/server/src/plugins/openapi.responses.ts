@@ -11,6 +11,12 @@ export function json<S extends z.ZodType>(schema: S, description: string) {
   return { description, content: { 'application/json': { schema } } };
 }
 
+/**
+ * A UTC instant as replies write it (`Date#toISOString`), documented as `date-time`. The format is not checked
+ * on the way out: a stored date outside what the pattern expects (a five-digit year) must not make a 500.
+ */
+export const instant = () => z.string().meta({ format: 'date-time' });
+
 /** A 204 with no body. */
 export const noContent = (description: string) => z.undefined().describe(description);
 

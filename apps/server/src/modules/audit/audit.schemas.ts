@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from '../../plugins/openapi.responses.ts';
 
 /** One entry of a task's history or of the activity feed. */
 export const activityItemSchema = z.object({
@@ -7,7 +8,7 @@ export const activityItemSchema = z.object({
   task: z.object({ id: z.uuid(), title: z.string() }).nullable(),
   changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
   client: z.enum(['web', 'api', 'assistant']).nullable().describe('which kind of client made the change'),
-  at: z.iso.datetime(),
+  at: instant(),
 });
 export type ActivityItem = z.output<typeof activityItemSchema>;
 export type FieldChangeDto = ActivityItem['changes'][number];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant } from '../../plugins/openapi.responses.ts';
 
 /**
  * What better-auth's endpoints take and answer, for the OpenAPI document. better-auth validates and serialises
@@ -14,8 +15,8 @@ const authUser = z
     emailVerified: z.boolean(),
     image: z.string().nullable(),
     timeZone: z.string().describe('IANA zone; due dates and quick add are read in it'),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
+    createdAt: instant(),
+    updatedAt: instant(),
   })
   .meta({ id: 'User', description: 'The signed-in user' });
 
@@ -44,7 +45,7 @@ export const signInResult = z
 
 export const sessionResult = z
   .looseObject({
-    session: z.looseObject({ id: z.string(), userId: z.string(), expiresAt: z.iso.datetime() }),
+    session: z.looseObject({ id: z.string(), userId: z.string(), expiresAt: instant() }),
     user: authUser,
   })
   .nullable()

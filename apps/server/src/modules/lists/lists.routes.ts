@@ -7,7 +7,7 @@ import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db } from '../../infra/db/db.ts';
 import { lists, tasks } from '../../infra/db/schema.ts';
 import { currentUser } from '../../plugins/authenticate.ts';
-import { errors, json, noContent } from '../../plugins/openapi.responses.ts';
+import { errors, instant, json, noContent } from '../../plugins/openapi.responses.ts';
 import { ensureInbox } from './lists.repository.ts';
 
 const listParams = z.object({ id: z.uuid({ message: 'must be a list id (uuid)' }) });
@@ -31,8 +31,8 @@ const listSchema = z
     position: z.number().int(),
     is_inbox: z.boolean().describe('every user has one Inbox; it cannot be renamed or deleted'),
     open_count: z.number().int().describe('open tasks in the list (trash excluded)'),
-    created_at: z.iso.datetime(),
-    updated_at: z.iso.datetime(),
+    created_at: instant(),
+    updated_at: instant(),
   })
   .meta({
     id: 'List',

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import type { notificationSettings, notifications } from '../../infra/db/schema.ts';
+import { instant } from '../../plugins/openapi.responses.ts';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
 const deliveryState = z.enum(['delivered', 'pending', 'failed', 'off']);
 export type DeliveryState = z.output<typeof deliveryState>;
-
-const instant = () => z.iso.datetime();
 
 /** A notification as the API shows it. */
 export const notificationSchema = z

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../../plugins/authenticate.ts';
-import { errors, json } from '../../plugins/openapi.responses.ts';
+import { errors, instant, json } from '../../plugins/openapi.responses.ts';
 import { parseIfMatch, writeContext } from '../tasks/tasks.routes.ts';
 import { ifMatchHeaders, taskIdParams, taskSchema } from '../tasks/tasks.schemas.ts';
 import type { RecurringService } from './recurring.service.ts';
@@ -24,7 +24,7 @@ const occurrences = z
     description: z.string().describe('the rule in words'),
     items: z.array(
       z.object({
-        at: z.iso.datetime(),
+        at: instant(),
         local: z.string().describe("wall-clock time in the task's zone (a date for all-day tasks)"),
       }),
     ),
@@ -50,9 +50,9 @@ const series = z
         id: z.uuid(),
         occurrence: z.number().int().nullable(),
         status: z.enum(['open', 'completed']),
-        due: z.iso.datetime().nullable(),
-        completed_at: z.iso.datetime().nullable(),
-        deleted_at: z.iso.datetime().nullable(),
+        due: instant().nullable(),
+        completed_at: instant().nullable(),
+        deleted_at: instant().nullable(),
       }),
     ),
   })

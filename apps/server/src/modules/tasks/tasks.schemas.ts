@@ -1,5 +1,6 @@
 import { limits, priorities } from '@taskstream/core';
 import { z } from 'zod';
+import { instant } from '../../plugins/openapi.responses.ts';
 
 export const recurrenceInput = z
   .object({
@@ -63,8 +64,6 @@ export type CreateTaskBody = z.infer<typeof createTaskBody>;
 /** PATCH takes any subset of the create fields (a null `due` or `recurrence` clears it). */
 export const updateTaskBody = createTaskBody.partial();
 export type UpdateTaskBody = z.infer<typeof updateTaskBody>;
-
-const instant = () => z.iso.datetime().describe('UTC instant (ISO 8601)');
 
 /** The one JSON shape of a task (tasks.presenter.ts builds it), in every response, event and tool. */
 export const taskSchema = z

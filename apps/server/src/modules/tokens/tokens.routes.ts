@@ -8,7 +8,7 @@ import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db } from '../../infra/db/db.ts';
 import { apiTokens } from '../../infra/db/schema.ts';
 import { currentUser, hashToken, tokenPrefix } from '../../plugins/authenticate.ts';
-import { errors, json, noContent } from '../../plugins/openapi.responses.ts';
+import { errors, instant, json, noContent } from '../../plugins/openapi.responses.ts';
 
 const createTokenBody = z.object({ name: z.string().trim().min(1).max(100) }).strict();
 const tokenParams = z.object({ id: z.uuid({ message: 'must be a token id (uuid)' }) });
@@ -20,7 +20,7 @@ const createdToken = z
     token: z
       .string()
       .describe('the secret (`tsk_…`): shown only in this response; send it as a bearer token'),
-    created_at: z.iso.datetime(),
+    created_at: instant(),
   })
   .meta({
     id: 'CreatedToken',
@@ -42,8 +42,8 @@ const tokenList = z
         id: z.uuid(),
         name: z.string(),
         prefix: z.string().describe('the first characters of the secret, to tell tokens apart'),
-        created_at: z.iso.datetime(),
-        last_used_at: z.iso.datetime().nullable(),
+        created_at: instant(),
+        last_used_at: instant().nullable(),
       }),
     ),
   })
