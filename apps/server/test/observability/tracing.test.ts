@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { testDatabaseUrl } from '../helpers/test-db.ts';
 import { waitFor } from '../reminders/helpers.ts';
 
 /** A span as OTLP/JSON carries it (ids hex, kind 2 server, 3 client, 4 producer, 5 consumer). */
@@ -111,14 +110,12 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     expect(attr(consumer, 'cloudevents.event_type')).toBe('task.created');
     expect(receiver.services).toEqual(new Set(['taskstream-test']));
 
-    if (testDatabaseUrl) {
-      // PostgreSQL queries of the write and of the consumer are spans of the same trace
-      const queries = receiver.spans.filter((s) => s.kind === 3 && s.traceId === server.traceId);
-      expect(queries.some((q) => q.parentSpanId === server.spanId && q.name === 'INSERT')).toBe(true);
-      expect(queries.some((q) => q.parentSpanId === consumer.spanId)).toBe(true);
-      // statements only: the task's title is a bind parameter and never recorded
-      expect(queries.every((q) => !String(attr(q, 'db.query.text')).includes('Traced'))).toBe(true);
-    }
+    // the queries of the write and of the consumer (PostgreSQL or PGlite) are spans of the same trace
+    const queries = receiver.spans.filter((s) => s.kind === 3 && s.traceId === server.traceId);
+    expect(queries.some((q) => q.parentSpanId === server.spanId && q.name === 'INSERT')).toBe(true);
+    expect(queries.some((q) => q.parentSpanId === consumer.spanId)).toBe(true);
+    // statements only: the task's title is a bind parameter and never recorded
+    expect(queries.every((q) => !String(attr(q, 'db.query.text')).includes('Traced'))).toBe(true);
   });
 
   it('reaches every write from its consumer: one span per event, or a batch span linked to each', async () => {

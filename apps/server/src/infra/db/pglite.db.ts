@@ -5,6 +5,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
+import { traceQueries } from '../telemetry/tracing.ts';
 import { type Database, type Db, migrationsFolder } from './db.ts';
 import * as schema from './schema.ts';
 
@@ -18,6 +19,14 @@ export const pgliteExtensions = { pg_trgm, btree_gin };
 export function createPgliteDatabase(dataDir: string | undefined): Database {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const client = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: pgliteExtensions });
+  // database spans when tracing is on, in and out of transactions (a no-op check per query otherwise)
+  traceQueries(client);
+  const transaction = client.transaction.bind(client);
+  client.transaction = (fn) =>
+    transaction((tx) => {
+      traceQueries(tx);
+      return fn(tx);
+    });
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     kind: 'pglite',

@@ -235,7 +235,7 @@ export { SpanKind };
 type AnyQuery = (...args: any[]) => any;
 
 /**
- * Wraps a node-postgres client's `query` so that each query made inside a traced request or event gets a
+ * Wraps a node-postgres client's (or PGlite's) `query` so that each query made inside a traced request or event gets a
  * client span (statement text only: values are bind parameters and never recorded). Outside a trace, and
  * whenever tracing is off, the original runs after one check.
  */
@@ -248,6 +248,7 @@ export function traceQueries(client: { query: AnyQuery }): void {
     const operation = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY';
     const span = tracer.startSpan(operation, {
       kind: SpanKind.CLIENT,
+      // PGlite is PostgreSQL too (in WASM), so one system name serves both shapes
       attributes: { 'db.system.name': 'postgresql', 'db.query.text': text.slice(0, 2_000) },
     });
     const last = args[args.length - 1];
