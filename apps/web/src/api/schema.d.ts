@@ -650,10 +650,7 @@ export interface components {
             /** Format: uuid */
             list_id: string;
             due: {
-                /**
-                 * Format: date-time
-                 * @description UTC instant (ISO 8601)
-                 */
+                /** Format: date-time */
                 at: string;
                 /** @description IANA time zone the due date is read in */
                 tz: string;
@@ -680,15 +677,9 @@ export interface components {
             completed_at: string | null;
             /** @description set while the task is in the trash */
             deleted_at: string | null;
-            /**
-             * Format: date-time
-             * @description UTC instant (ISO 8601)
-             */
+            /** Format: date-time */
             created_at: string;
-            /**
-             * Format: date-time
-             * @description UTC instant (ISO 8601)
-             */
+            /** Format: date-time */
             updated_at: string;
             /** @description bumped by every change; send it back in If-Match */
             version: number;
@@ -1049,10 +1040,7 @@ export interface components {
             /** Format: uuid */
             list_id: string;
             due: {
-                /**
-                 * Format: date-time
-                 * @description UTC instant (ISO 8601)
-                 */
+                /** Format: date-time */
                 at: string;
                 /** @description IANA time zone the due date is read in */
                 tz: string;
@@ -1079,15 +1067,9 @@ export interface components {
             completed_at: string | null;
             /** @description set while the task is in the trash */
             deleted_at: string | null;
-            /**
-             * Format: date-time
-             * @description UTC instant (ISO 8601)
-             */
+            /** Format: date-time */
             created_at: string;
-            /**
-             * Format: date-time
-             * @description UTC instant (ISO 8601)
-             */
+            /** Format: date-time */
             updated_at: string;
             /** @description bumped by every change; send it back in If-Match */
             version: number;
