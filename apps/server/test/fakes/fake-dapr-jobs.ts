@@ -176,7 +176,8 @@ export class FakeJobsApi {
         this.inFlight.add(run);
         void run.finally(() => this.inFlight.delete(run));
       },
-      Math.max(0, delayMs),
+      // setTimeout takes at most 2^31-1 ms and fires at once beyond it: a job years ahead re-arms in steps
+      Math.min(2 ** 31 - 1, Math.max(0, delayMs)),
     );
   }
 
