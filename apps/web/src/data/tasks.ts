@@ -158,9 +158,12 @@ export function useTaskActions() {
     [optimistic, qc],
   );
 
-  /** Quick add; throws so the caller keeps the text when it fails. */
+  /**
+   * Quick add; throws so the caller keeps the text when it fails. Added from a list view, the task goes to
+   * that list unless the text named one; added from Today, it is due today unless the text gave a date.
+   */
   const quickAdd = useCallback(
-    async (text: string, ignore: { start: number; end: number }[], listId?: string) => {
+    async (text: string, ignore: { start: number; end: number }[], into: { listId?: string; dueDate?: string } = {}) => {
       // the document does not describe this response yet: the task plus the parse it came from
       const task = (await call(
         client.POST('/api/v1/tasks/quick', { body: { text, ...(ignore.length ? { ignore } : {}) } }),
@@ -168,10 +171,13 @@ export function useTaskActions() {
         throw err;
       })) as unknown as Task & { parse: { list?: string } };
       let result: Task = task;
-      // quick add from a list view files the task there unless the text named a list
-      if (listId && !task.parse.list && task.list_id !== listId) {
+      const patch: TaskInput = {
+        ...(into.listId && !task.parse.list && task.list_id !== into.listId ? { list_id: into.listId } : {}),
+        ...(into.dueDate && !task.due ? { due: { at: into.dueDate, all_day: true } } : {}),
+      };
+      if (Object.keys(patch).length) {
         result = await call(
-          client.PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: { list_id: listId } }),
+          client.PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id } }, body: patch }),
         ).catch(() => task);
       }
       invalidateAfterChange(qc);

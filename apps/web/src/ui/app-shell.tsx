@@ -199,7 +199,9 @@ export function AppShell({ children }: { children: React.ReactNode }) {
   const lists = useLists();
   const user = session.data;
 
-  useEffect(() => setUnauthenticatedHandler(() => router.replace('/signin')), [router]);
+  useEffect(() => {
+    setUnauthenticatedHandler(() => router.replace('/signin'));
+  }, [router]);
   useEffect(() => {
     if (session.isSuccess && !session.data) router.replace('/signin');
   }, [session.isSuccess, session.data, router]);
@@ -211,7 +213,8 @@ export function AppShell({ children }: { children: React.ReactNode }) {
     (n: AppNotification) => {
       toasts.show({
         text: `${n.title}${n.body ? ` — ${n.body}` : ''}`,
-        duration: 15_000,
+        // a reminder stays until the user acts on it, as an alarm would
+        duration: Number.POSITIVE_INFINITY,
         ...(n.task_id ? { action: { label: 'Open', run: () => setOpenTaskId(n.task_id) } } : {}),
         secondary: {
           label: 'Snooze 10 min',

@@ -114,9 +114,13 @@ export default function AssistantPanel({
   const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
   const end = useRef<HTMLLIElement>(null);
-  useEffect(() => input.current?.focus(), []);
+  useEffect(() => {
+    input.current?.focus();
+  }, []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: follow the conversation as messages arrive
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [messages]);
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [messages]);
   const busy = status === 'submitted' || status === 'streaming';
 
   return (

@@ -1,11 +1,12 @@
 'use client';
-import { DomainError, parseFilter } from '@taskstream/core';
 import { useState } from 'react';
+import { loadCore } from '../lib/core';
 import { Dialog } from './dialog';
 import type { SavedFilter } from './shell-context';
 
 /** Checks a filter with the core parser (the server's own); the error says where, with a caret under it. */
-function check(query: string, timeZone: string): { message: string; at: number } | null {
+async function check(query: string, timeZone: string): Promise<{ message: string; at: number } | null> {
+  const { DomainError, parseFilter } = await loadCore();
   try {
     parseFilter(query, { now: new Date(), timeZone });
     return null;
@@ -62,9 +63,9 @@ function FilterForm({
   return (
     <form
       className="space-y-3 p-5"
-      onSubmit={(e) => {
+      onSubmit={async (e) => {
         e.preventDefault();
-        const problem = check(query, timeZone);
+        const problem = await check(query, timeZone);
         setError(problem);
         if (problem || !name.trim()) return;
         onSave({ id: initial?.id ?? crypto.randomUUID(), name: name.trim(), query: query.trim() });

@@ -1,9 +1,10 @@
 'use client';
-import { parseQuickAdd, type QuickAddSpan } from '@taskstream/core';
+import type { QuickAddSpan } from '@taskstream/core';
 import { forwardRef, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../api/http';
 import type { Task } from '../api/types';
 import { useTaskActions } from '../data/tasks';
+import { useCore } from '../lib/core';
 import { CloseIcon } from './icons';
 
 export interface Range {
@@ -56,8 +57,8 @@ export interface QuickAddHandle {
  */
 export const QuickAdd = forwardRef<
   QuickAddHandle,
-  { timeZone: string; listId?: string; onAdded?: (t: Task) => void }
->(function QuickAdd({ timeZone, listId, onAdded }, ref) {
+  { timeZone: string; into?: { listId?: string; dueDate?: string }; onAdded?: (t: Task) => void }
+>(function QuickAdd({ timeZone, into, onAdded }, ref) {
   const [text, setText] = useState('');
   const [ignore, setIgnore] = useState<Range[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -67,9 +68,10 @@ export const QuickAdd = forwardRef<
   const { quickAdd } = useTaskActions();
   useImperativeHandle(ref, () => ({ focus: () => input.current?.focus() }), []);
 
+  const core = useCore();
   const parsed = useMemo(
-    () => (text.trim() ? parseQuickAdd(text, { now: new Date(), timeZone, ignore }) : null),
-    [text, timeZone, ignore],
+    () => (core && text.trim() ? core.parseQuickAdd(text, { now: new Date(), timeZone, ignore }) : null),
+    [core, text, timeZone, ignore],
   );
   const spans = useMemo(
     () =>
@@ -116,7 +118,7 @@ export const QuickAdd = forwardRef<
     setBusy(true);
     try {
       // the text goes as typed: the ignore offsets refer to it exactly
-      const task = await quickAdd(text, ignore, listId);
+      const task = await quickAdd(text, ignore, into);
       setText('');
       setIgnore([]);
       setError(null);

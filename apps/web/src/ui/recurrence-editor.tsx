@@ -1,6 +1,9 @@
 'use client';
-import { formatRecurrence, type ParsedRule, parseRecurrence, type RecurrenceWeekday } from '@taskstream/core';
+import type { ParsedRule, RecurrenceWeekday } from '@taskstream/core';
 import { useEffect, useState } from 'react';
+import { useCore } from '../lib/core';
+
+type Core = NonNullable<ReturnType<typeof useCore>>;
 
 const WEEKDAYS: [RecurrenceWeekday, string][] = [
   ['MO', 'Mon'],
@@ -34,7 +37,7 @@ interface Draft {
 
 const jsDayToWeekday: RecurrenceWeekday[] = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
 
-function draftFrom(rrule: string | null, dueDate: string | null): Draft {
+function draftFrom(core: Core | null, rrule: string | null, dueDate: string | null): Draft {
   const anchor = dueDate ? new Date(`${dueDate}T00:00:00Z`) : new Date();
   const base: Draft = {
     freq: 'WEEKLY',
@@ -48,9 +51,9 @@ function draftFrom(rrule: string | null, dueDate: string | null): Draft {
     until: '',
     count: 10,
   };
-  if (!rrule) return base;
+  if (!rrule || !core) return base;
   try {
-    const r = parseRecurrence(rrule);
+    const r = core.parseRecurrence(rrule);
     const nthDay = r.byDay.find((d) => d.ordinal !== undefined);
     return {
       ...base,
@@ -75,7 +78,7 @@ function draftFrom(rrule: string | null, dueDate: string | null): Draft {
   }
 }
 
-function ruleOf(d: Draft): string {
+function ruleOf(core: Core, d: Draft): string {
   const rule: ParsedRule = {
     freq: d.freq,
     interval: Math.max(1, Math.min(999, Math.round(d.interval) || 1)),
@@ -94,7 +97,7 @@ function ruleOf(d: Draft): string {
     byMinute: [],
     bySecond: [],
   };
-  return formatRecurrence(rule);
+  return core.formatRecurrence(rule);
 }
 
 const presets = [
@@ -123,8 +126,11 @@ export function RecurrenceEditor({
 }) {
   const preset = presets.find((p) => p.rrule === rrule)?.value ?? (rrule ? 'custom' : 'none');
   const [custom, setCustom] = useState(preset === 'custom');
-  const [draft, setDraft] = useState(() => draftFrom(rrule, dueDate));
-  useEffect(() => setDraft(draftFrom(rrule, dueDate)), [rrule, dueDate]);
+  const core = useCore();
+  const [draft, setDraft] = useState(() => draftFrom(core, rrule, dueDate));
+  useEffect(() => {
+    setDraft(draftFrom(core, rrule, dueDate));
+  }, [core, rrule, dueDate]);
   const edit = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
 
   return (
@@ -323,7 +329,8 @@ export function RecurrenceEditor({
           </fieldset>
           <button
             type="button"
-            onClick={() => onChange({ rrule: ruleOf(draft), mode })}
+            disabled={!core}
+            onClick={() => core && onChange({ rrule: ruleOf(core, draft), mode })}
             className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white"
           >
             Apply repeat

@@ -23,11 +23,28 @@ export const shortcutHelp: { keys: string; description: string }[] = [
   { keys: 'Esc', description: 'Close a panel or dialog' },
 ];
 
+/** Inputs that take typed text; a focused checkbox or button leaves the keyboard to the shortcuts. */
+const textInputs = new Set([
+  'text',
+  'search',
+  'email',
+  'password',
+  'number',
+  'url',
+  'tel',
+  'date',
+  'time',
+  'datetime-local',
+  'month',
+  'week',
+]);
+
 function typing(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el) return false;
   const tag = el.tagName;
-  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
+  if (tag === 'INPUT') return textInputs.has((el as HTMLInputElement).type);
+  return tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
 }
 
 /**

@@ -4,7 +4,8 @@ import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { call, client } from '../api/http';
 import type { HistoryItem, ReminderSpec, Task } from '../api/types';
 import { useLists, useTags, useTask, useTaskActions } from '../data/tasks';
-import { localParts } from '../lib/dates';
+import { useCore } from '../lib/core';
+import { dayHeading, localParts } from '../lib/dates';
 import { priorityLabels } from '../lib/views';
 import { BellIcon, CloseIcon, RepeatIcon } from './icons';
 import { RecurrenceEditor } from './recurrence-editor';
@@ -49,7 +50,9 @@ export function TaskPanel({ id, timeZone, onClose }: { id: string; timeZone: str
   const taskQuery = useTask(id);
   const task = taskQuery.data;
   const closeButton = useRef<HTMLButtonElement>(null);
-  useEffect(() => closeButton.current?.focus(), []);
+  useEffect(() => {
+    closeButton.current?.focus();
+  }, []);
   return (
     <aside
       aria-label="Task details"
@@ -59,7 +62,7 @@ export function TaskPanel({ id, timeZone, onClose }: { id: string; timeZone: str
           onClose();
         }
       }}
-      className="fixed inset-0 z-30 flex flex-col overflow-y-auto bg-white shadow-2xl md:inset-y-0 md:right-0 md:left-auto md:w-[28rem] md:border-l md:border-zinc-300 dark:bg-zinc-950 md:dark:border-zinc-700"
+      className="fixed inset-0 z-[45] flex flex-col overflow-y-auto bg-white shadow-2xl md:inset-y-0 md:right-0 md:left-auto md:w-[28rem] md:border-l md:border-zinc-300 dark:bg-zinc-950 md:dark:border-zinc-700"
     >
       <div className="sticky top-0 z-10 flex items-center justify-between border-b border-zinc-200 bg-white px-4 py-2 dark:border-zinc-800 dark:bg-zinc-950">
         <h2 className="font-semibold">Task details</h2>
@@ -85,6 +88,7 @@ export function TaskPanel({ id, timeZone, onClose }: { id: string; timeZone: str
 
 function PanelBody({ task, timeZone }: { task: Task; timeZone: string }) {
   const actions = useTaskActions();
+  const core = useCore();
   const lists = useLists();
   const tags = useTags();
   const [title, setTitle] = useState(task.title);
@@ -92,8 +96,12 @@ function PanelBody({ task, timeZone }: { task: Task; timeZone: string }) {
   const [editingDescription, setEditingDescription] = useState(task.description === '');
   const [newTag, setNewTag] = useState('');
   const [absolute, setAbsolute] = useState('');
-  useEffect(() => setTitle(task.title), [task.title]);
-  useEffect(() => setDescription(task.description), [task.description]);
+  useEffect(() => {
+    setTitle(task.title);
+  }, [task.title]);
+  useEffect(() => {
+    setDescription(task.description);
+  }, [task.description]);
 
   const dueTz = task.due?.tz ?? timeZone;
   const dueDate = task.due ? task.due.local.slice(0, 10) : '';
@@ -252,7 +260,7 @@ function PanelBody({ task, timeZone }: { task: Task; timeZone: string }) {
           <div className="mt-2 text-sm">
             <p>
               <RepeatIcon className="mr-1 size-3.5 align-[-2px]" />
-              {occurrences.data?.description ?? recurrenceWords(task)}
+              {occurrences.data?.description ?? recurrenceWords(task, core)}
             </p>
             {!task.due && (
               <p className="text-zinc-600 dark:text-zinc-400">Set a due date to anchor the series.</p>
@@ -262,7 +270,9 @@ function PanelBody({ task, timeZone }: { task: Task; timeZone: string }) {
                 <p className="mt-1 font-semibold">Next dates</p>
                 <ol className="list-decimal pl-5 text-zinc-700 dark:text-zinc-300">
                   {occurrences.data.items.map((o) => (
-                    <li key={o.at}>{o.local.replace('T', ' ')}</li>
+                    <li key={o.at}>
+                      {`${dayHeading(o.local.slice(0, 10))} ${o.local.slice(11, 16)}`.trim()}
+                    </li>
                   ))}
                 </ol>
               </>

@@ -1,7 +1,7 @@
 'use client';
-import { describeRecurrence } from '@taskstream/core';
 import { memo, useEffect, useRef, useState } from 'react';
 import type { List, Task } from '../api/types';
+import { useCore } from '../lib/core';
 import { formatDue } from '../lib/dates';
 import { priorityLabels } from '../lib/views';
 import { BellIcon, CalendarIcon, MoreIcon, RepeatIcon } from './icons';
@@ -23,14 +23,15 @@ const priorityText: Record<string, string> = {
 
 const recurrenceCache = new Map<string, string>();
 /** "every month on the 1st at 09:00" — the core's words for the rule, cached per rule. */
-export function recurrenceWords(task: Task): string {
+export function recurrenceWords(task: Task, core: ReturnType<typeof useCore>): string {
   if (!task.recurrence) return '';
+  if (!core) return 'repeats';
   const time = task.due && !task.due.all_day ? task.due.local.slice(11, 16) : undefined;
   const key = `${task.recurrence.rrule}|${time ?? ''}|${task.due?.tz ?? ''}`;
   let words = recurrenceCache.get(key);
   if (words === undefined) {
     try {
-      words = describeRecurrence(task.recurrence.rrule, {
+      words = core.describeRecurrence(task.recurrence.rrule, {
         ...(time ? { time } : {}),
         ...(task.due ? { tz: task.due.tz } : {}),
       });
@@ -186,6 +187,7 @@ export const TaskRow = memo(function TaskRow({
   actions: RowActions;
 }) {
   const due = formatDue(task, now, timeZone);
+  const core = useCore();
   const done = task.status === 'completed';
   const listName = showList ? lists.find((l) => l.id === task.list_id)?.name : undefined;
   return (
@@ -230,7 +232,7 @@ export const TaskRow = memo(function TaskRow({
           {task.recurrence && (
             <span>
               <RepeatIcon className="mr-1 size-3.5 align-[-2px]" />
-              {recurrenceWords(task)}
+              {recurrenceWords(task, core)}
             </span>
           )}
           {task.reminders.length > 0 && (

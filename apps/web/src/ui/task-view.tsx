@@ -15,8 +15,8 @@ type Item = { kind: 'task'; task: Task } | { kind: 'heading'; id: string; text: 
 const chipSelect =
   'rounded-full border border-zinc-400 bg-white px-3 py-1 text-sm text-zinc-900 dark:border-zinc-600 dark:bg-zinc-900 dark:text-zinc-100';
 
-/** Upcoming: the next 7 days, each under its day (overdue first). */
-function groupByDay(tasks: Task[], now: Date, tz: string): Item[] {
+/** Today and Upcoming: overdue first, then each day under its heading. */
+function groupByDay(tasks: Task[], now: Date, tz: string, days: number): Item[] {
   const today = localParts(now, tz).date;
   const items: Item[] = [];
   const overdue = tasks.filter((t) => (formatDue(t, now, tz)?.date ?? today) < today);
@@ -24,7 +24,7 @@ function groupByDay(tasks: Task[], now: Date, tz: string): Item[] {
     items.push({ kind: 'heading', id: 'overdue', text: 'Overdue' });
     for (const t of overdue) items.push({ kind: 'task', task: t });
   }
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < days; i++) {
     const day = addDays(today, i);
     items.push({
       kind: 'heading',
@@ -52,9 +52,15 @@ export function TaskView({
   const tags = useTags();
   const [chips, setChips] = useState<Chips>({});
   const [sort, setSort] = useState('');
+  // as-you-type search, without a request per keystroke
+  const [q, setQ] = useState(shell.q);
+  useEffect(() => {
+    const t = setTimeout(() => setQ(shell.q), 150);
+    return () => clearTimeout(t);
+  }, [shell.q]);
   const params = useMemo(
-    () => viewQuery(view, { lists: lists.data, filterText, chips, sort, q: shell.q }),
-    [view, lists.data, filterText, chips, sort, shell.q],
+    () => viewQuery(view, { lists: lists.data, filterText, chips, sort, q }),
+    [view, lists.data, filterText, chips, sort, q],
   );
   const query = useTaskList(params);
   const actionsApi = useTaskActions();
@@ -64,7 +70,7 @@ export function TaskView({
     return () => clearInterval(t);
   }, []);
 
-  const searching = shell.q.trim() !== '';
+  const searching = q.trim() !== '';
   const tasks = useMemo(() => {
     const all = query.data?.pages.flatMap((p) => p.items) ?? [];
     // a task deleted here stays hidden until the refetch confirms it (except in the Trash)
@@ -73,8 +79,10 @@ export function TaskView({
   const items: Item[] = useMemo(
     () =>
       view.kind === 'upcoming' && !searching && !sort
-        ? groupByDay(tasks, now, shell.timeZone)
-        : tasks.map((task) => ({ kind: 'task' as const, task })),
+        ? groupByDay(tasks, now, shell.timeZone, 7)
+        : view.kind === 'today' && !searching && !sort
+          ? groupByDay(tasks, now, shell.timeZone, 1)
+          : tasks.map((task) => ({ kind: 'task' as const, task })),
     [tasks, view.kind, searching, sort, now, shell.timeZone],
   );
   const taskItems = useMemo(() => items.filter((i) => i.kind === 'task').map((i) => i.task), [items]);
@@ -124,11 +132,14 @@ export function TaskView({
       setSelected(next.id);
       const index = items.findIndex((it) => it.kind === 'task' && it.task.id === next.id);
       virtual.scrollToIndex(index, { align: 'auto' });
-      requestAnimationFrame(() =>
+      // the row renders in the next frame; focus follows unless the user has moved on (e.g. opened the panel)
+      const from = document.activeElement;
+      requestAnimationFrame(() => {
+        if (document.activeElement !== from && document.activeElement !== document.body) return;
         (document.querySelector(`[data-task-id="${next.id}"] input`) as HTMLElement | null)?.focus({
           preventScroll: true,
-        }),
-      );
+        });
+      });
     },
     [taskItems, selected, items, virtual],
   );
@@ -153,9 +164,17 @@ export function TaskView({
     { keys: '4', description: 'p4', run: () => selectedTask && actions.setPriority(selectedTask, 'low') },
   ]);
 
-  const listId = view.kind === 'list' ? view.id : undefined;
+  const into = useMemo(
+    () =>
+      view.kind === 'list'
+        ? { listId: view.id }
+        : view.kind === 'today'
+          ? { dueDate: localParts(now, shell.timeZone).date }
+          : undefined,
+    [view, now, shell.timeZone],
+  );
   const showList = view.kind !== 'list' && view.kind !== 'inbox';
-  const heading = searching ? `Search: “${shell.q.trim()}”` : title;
+  const heading = searching ? `Search: “${q.trim()}”` : title;
 
   return (
     <div className="flex h-full min-h-0 flex-col">
@@ -165,7 +184,7 @@ export function TaskView({
           {headerExtra}
         </div>
         {view.kind !== 'trash' && view.kind !== 'completed' && (
-          <QuickAdd ref={shell.quickAddRef} timeZone={shell.timeZone} listId={listId} />
+          <QuickAdd ref={shell.quickAddRef} timeZone={shell.timeZone} into={into} />
         )}
         <fieldset className="flex flex-wrap items-center gap-2">
           <legend className="sr-only">Filter and sort</legend>

@@ -8,7 +8,7 @@ export interface ToastInput {
   action?: { label: string; run: () => void };
   /** a second action (e.g. Snooze next to Open) */
   secondary?: { label: string; run: () => void };
-  /** ms before it goes; errors stay longer */
+  /** ms before it goes (Infinity: until dismissed); errors stay longer */
   duration?: number;
 }
 interface Toast extends ToastInput {
@@ -32,7 +32,8 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
     (t: ToastInput) => {
       const id = next.current++;
       setToasts((ts) => [...ts.slice(-3), { ...t, id }]);
-      setTimeout(() => dismiss(id), t.duration ?? (t.kind === 'error' ? 10_000 : 6_000));
+      const duration = t.duration ?? (t.kind === 'error' ? 10_000 : 6_000);
+      if (Number.isFinite(duration)) setTimeout(() => dismiss(id), duration);
     },
     [dismiss],
   );

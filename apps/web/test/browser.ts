@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { freePort, type ServerProcess, startServerProcess } from '../../server/test/events/server-process.ts';
+
+const web = fileURLToPath(new URL('..', import.meta.url));
+export const screenshotDir = join(web, 'test', 'screenshots');
+
+/** Debian's chromium (apt-get install chromium), never a downloaded browser. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Builds the static export if it is missing or stale (CI builds it before the tests). */
+export function ensureWebBuild(): void {
+  execFileSync(process.execPath, [join(web, 'scripts', 'ensure-build.mjs'), '--strict'], {
+    stdio: 'inherit',
+  });
+}
+
+export interface Chromium {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Chromium; Playwright gives every launch a fresh, temporary user-data-dir of its own. */
+export async function launchChromium(): Promise<Chromium> {
+  if (!existsSync(chromiumPath))
+    throw new Error(`chromium not found at ${chromiumPath}: apt-get install -y chromium`);
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  return { browser, close: () => browser.close() };
+}
+
+export interface WebServer {
+  url: string;
+  server: ServerProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real server (`taskstream serve`, every role in one process) serving the built web app: on PGlite in a
+ * temp directory, or on a fresh database of TEST_DATABASE_URL's server when that is set.
+ */
+export async function startWebServer(): Promise<WebServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'ts-web-server-'));
+  const env: Record<string, string> = { DATA_DIR: dir };
+  let drop = async () => {};
+  const admin = process.env.TEST_DATABASE_URL;
+  if (admin) {
+    const name = `ts_web_${randomBytes(6).toString('hex')}`;
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${name}`);
+    await client.end();
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+    env.AUTH_SECRET = randomBytes(32).toString('base64url');
+    drop = async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+  const server = await startServerProcess(env, await freePort());
+  return {
+    url: server.url,
+    server,
+    async stop() {
+      server.child.kill('SIGTERM');
+      const timer = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
+      await server.exited;
+      clearTimeout(timer);
+      await drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Account {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export function newAccount(): Account {
+  return {
+    name: 'Ada Lovelace',
+    email: `ada-${randomBytes(4).toString('hex')}@example.com`,
+    password: 'correct horse battery',
+  };
+}
+
+/** Calls the API with the context's session cookie (the page's own origin, so better-auth's checks pass). */
+export async function apiAs<T>(
+  ctx: BrowserContext,
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const res = await ctx.request.fetch(`${base}${path}`, {
+    method,
+    headers: { origin: base, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { data: JSON.stringify(body) }),
+  });
+  if (!res.ok()) throw new Error(`${method} ${path} → ${res.status()}: ${await res.text()}`);
+  return (res.status() === 204 ? undefined : await res.json()) as T;
+}
