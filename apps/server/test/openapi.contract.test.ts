@@ -23,6 +23,7 @@ type Operation = {
   responses: Record<string, { description: string; content?: Record<string, { schema: object }> }>;
 };
 type Document = {
+  tags: Array<{ name: string; description: string }>;
   paths: Record<string, Partial<Record<string, Operation>>>;
   components: { schemas: Record<string, object>; securitySchemes: Record<string, object> };
 };
@@ -144,12 +145,16 @@ describe('OpenAPI contract', () => {
   it('names, tags and documents every operation, with the error shape and the security schemes', () => {
     const ids = new Set<string>();
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearer', 'cookie']);
+    // tags group the operations in generated docs and clients; each is declared with a description
+    const declaredTags = doc.tags.map((tag) => tag.name);
     for (const { path, method, op } of operations(doc)) {
       const where = `${method.toUpperCase()} ${path}`;
       expect(op.operationId, where).toMatch(/^[a-z][a-zA-Z]+$/);
       expect(ids.has(op.operationId!), `${where}: duplicate operationId`).toBe(false);
       ids.add(op.operationId!);
       expect(op.tags?.length, where).toBeGreaterThan(0);
+      for (const tag of op.tags ?? [])
+        expect(declaredTags, `${where}: tag ${tag} not declared`).toContain(tag);
       expect(op.summary, where).toBeTruthy();
       expect(Object.keys(op.responses).length, where).toBeGreaterThan(0);
       for (const [status, res] of Object.entries(op.responses)) {
