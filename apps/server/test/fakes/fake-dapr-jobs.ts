@@ -79,6 +79,8 @@ export class FakeJobsApi {
 
   /** Sends the last trigger of `name` once more, as a scheduler that lost an acknowledgement would. */
   async duplicate(name: string): Promise<number | 'network-error'> {
+    // a trigger is recorded once the app has answered it, which may be just after its handler ran
+    await this.idle();
     const last = [...this.triggers].reverse().find((t) => t.name === name);
     if (!last) throw new Error(`job ${name} never triggered`);
     return this.send(name, last.dueTime, last.data, true);
