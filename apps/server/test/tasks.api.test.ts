@@ -63,6 +63,22 @@ describe('tasks CRUD', () => {
     });
   });
 
+  it('refuses due dates outside years 0001–9999 with a 400, not a database error', async () => {
+    for (const at of [
+      '0000-01-01',
+      '9999-12-31T23:00:00-05:00',
+      '-000001-06-01T00:00:00Z',
+      '+010000-01-01T00:00:00Z',
+    ]) {
+      const res = await api('POST', '/tasks', { title: 'far', due: { at, tz: 'UTC' } });
+      expect(res.status, at).toBe(400);
+      expect(res.body.error.details[0].path).toBe('body.due.at');
+    }
+    const edge = await api('POST', '/tasks', { title: 'edge', due: { at: '9999-12-01', tz: 'UTC' } });
+    expect(edge.status).toBe(201);
+    expect(edge.body.due.local).toBe('9999-12-01');
+  });
+
   it('rejects invalid input with every bad field named', async () => {
     const res = await api('POST', '/tasks', { title: '', priority: 'huge', tags: 'x', extra: 1 });
     expect(res.status).toBe(400);

@@ -33,22 +33,26 @@ const localPattern = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$/;
 /**
  * Reads a date-time given by a client: an ISO 8601 instant (with Z or an offset) is taken as is; a local
  * date or date-time is wall-clock time in `tz` (DST gaps move forward, overlaps take the earlier offset).
- * Returns null when the text is neither.
+ * Returns null when the text is neither, or when the instant falls outside years 0001–9999 (PostgreSQL has
+ * no year 0, and every date this app writes back is `YYYY-MM-DD…`).
  */
 export function parseDateTimeInZone(text: string, tz: string): Date | null {
   const s = text.trim();
+  let ms: number;
   try {
     if (/T/.test(s) && offsetPattern.test(s)) {
-      return new Date(Temporal.Instant.from(s).epochMilliseconds);
+      ms = Temporal.Instant.from(s).epochMilliseconds;
+    } else {
+      if (!localPattern.test(s)) return null;
+      const pdt = s.includes('T')
+        ? Temporal.PlainDateTime.from(s)
+        : Temporal.PlainDate.from(s).toPlainDateTime();
+      ms = pdt.toZonedDateTime(tz, { disambiguation: 'compatible' }).epochMilliseconds;
     }
-    if (!localPattern.test(s)) return null;
-    const pdt = s.includes('T')
-      ? Temporal.PlainDateTime.from(s)
-      : Temporal.PlainDate.from(s).toPlainDateTime();
-    return new Date(pdt.toZonedDateTime(tz, { disambiguation: 'compatible' }).epochMilliseconds);
   } catch {
     return null;
   }
+  return ms >= isoRange[0] && ms <= isoRange[1] ? new Date(ms) : null;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
