@@ -12,7 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,6 +159,7 @@ export async function benchSuite(opts: BenchOptions = {}): Promise<Figure[]> {
     `${report.machine}; 1-minute load average during the run ${loads.map((l) => l.toFixed(1)).join(' → ')}; ${report.durationS} s`,
   );
   const resultsDir = new URL('./results/', import.meta.url);
+  mkdirSync(resultsDir, { recursive: true });
   writeFileSync(new URL('latest.json', resultsDir), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), renderMarkdown(report, table));
   log('wrote bench/results/latest.json and BENCHMARKS.md');
