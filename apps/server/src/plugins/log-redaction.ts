@@ -1,9 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 
-/** Query parameters that carry a credential (WebSocket clients send their token as `?access_token=`). */
-const secretParams = /([?&](?:access_token|token)=)[^&#]*/gi;
+/**
+ * Query parameters that carry a credential (WebSocket clients send their token as `?access_token=`) or what
+ * the user typed (`q`, `filter`: task contents stay out of the logs).
+ */
+const secretParams = /([?&](?:access_token|token|q|filter)=)[^&#]*/gi;
 
-/** A URL as it may be logged: credential parameters replaced by `[redacted]`. */
+/** A URL as it may be logged: credential and search parameters replaced by `[redacted]`. */
 export function redactUrl(url: string): string {
   return url.replace(secretParams, '$1[redacted]');
 }

@@ -24,9 +24,11 @@ afterAll(async () => {
 });
 
 describe('logs', () => {
-  it('never contain a password, a session token or a personal access token', async () => {
+  it('never contain a password, a session token, a personal access token or search words', async () => {
     const password = 'Pw-correct-horse-7f3a91';
     const wrongPassword = 'Pw-wrong-guess-2b8c44';
+    // what a user searches for is task content: it stays out of the logs too
+    const searchWord = 'zanzibarquokka';
     const email = `logs-${Date.now()}@example.com`;
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${server.url}${path}`, {
@@ -55,6 +57,9 @@ describe('logs', () => {
       fetch(`${server.url}/api/v1/tasks`, { headers: bearer }),
       fetch(`${server.url}/api/v1/tasks`, { headers: { cookie: cookie.join('; ') } }),
       fetch(`${server.url}/api/v1/tasks?access_token=${pat}`),
+      fetch(`${server.url}/api/v1/tasks?q=${searchWord}&filter=${encodeURIComponent(`#${searchWord}`)}`, {
+        headers: bearer,
+      }),
       fetch(`${server.url}/api/v1/stream?access_token=${session}`),
       fetch(`${server.url}/api/v1/tasks`, { headers: { authorization: `Bearer ${pat}x` } }),
       post('/api/v1/tasks', { title: 'logged?' }, { authorization: `Bearer ${pat}` }),
@@ -78,6 +83,7 @@ describe('logs', () => {
       session,
       'session id': session.split('.')[0]!,
       pat,
+      'search words': searchWord,
       ...Object.fromEntries(cookie.map((c, i) => [`cookie ${i}`, c.slice(c.indexOf('=') + 1)])),
     };
     for (const [name, value] of Object.entries(secrets)) {
