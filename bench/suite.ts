@@ -769,7 +769,8 @@ function renderTable(figures: Figure[]): string {
     figures.map((f) => [
       f.name,
       `${fmt(f.value)} ${f.unit}`,
-      f.target || (f.requirement ? `(${f.requirement})` : ''),
+      // a figure without a target shows its note (context), never its requirement as if it were a target
+      f.target || (f.requirement && !f.baseline ? `(${f.requirement})` : ''),
       f.baseline ? `${fmt(f.baseline.value)} ${f.baseline.unit}: ${f.baseline.name}` : '',
       f.ratio === null ? '' : f.ratio.toFixed(2),
       f.met === null ? '' : f.met ? 'yes' : 'NO',
