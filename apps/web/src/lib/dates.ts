@@ -82,3 +82,12 @@ export function formatDue(
 export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
+
+/** Every IANA zone the browser knows, for zone pickers (empty where Intl cannot list them). */
+export function timeZones(): string[] {
+  try {
+    return (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  } catch {
+    return [];
+  }
+}

@@ -1,8 +1,8 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../api/http';
 import { useNotificationActions, useNotifications } from '../data/notifications';
 import { BellIcon } from './icons';
+import { usePopover } from './popover';
 import { useToasts } from './toasts';
 
 const time = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -12,17 +12,8 @@ export function NotificationBell({ onOpenTask }: { onOpenTask: (id: string) => v
   const { data } = useNotifications();
   const actions = useNotificationActions();
   const toasts = useToasts();
-  const [open, setOpen] = useState(false);
-  const box = useRef<HTMLDivElement>(null);
+  const [open, setOpen, box] = usePopover<HTMLDivElement>();
   const unread = (data ?? []).filter((n) => !n.read_at).length;
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => {
-      if (!box.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
-  }, [open]);
   const fail = (err: unknown) => toasts.show({ kind: 'error', text: errorMessage(err) });
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere in the centre closes it

@@ -4,7 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { call, client, errorMessage } from '../api/http';
 import { useSession, useSignOut } from '../data/session';
 import { keys } from '../data/task-cache';
-import { browserTimeZone } from '../lib/dates';
+import { browserTimeZone, timeZones } from '../lib/dates';
 import { type ThemeChoice, useTheme } from './theme';
 import { useToasts } from './toasts';
 
@@ -133,13 +133,7 @@ export function Settings() {
   useEffect(() => {
     if (settings.data) setTz(settings.data.time_zone);
   }, [settings.data]);
-  const zones = useMemo(() => {
-    try {
-      return (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
-    } catch {
-      return [];
-    }
-  }, []);
+  const zones = useMemo(timeZones, []);
   const [browserOn, setBrowserOn] = useState(false);
   useEffect(() => {
     setBrowserOn(

@@ -5,7 +5,7 @@ import { call, client } from '../api/http';
 import type { HistoryItem, ReminderSpec, Task } from '../api/types';
 import { useLists, useTags, useTask, useTaskActions } from '../data/tasks';
 import { useCore } from '../lib/core';
-import { dayHeading, localParts } from '../lib/dates';
+import { dayHeading, localParts, timeZones } from '../lib/dates';
 import { priorityLabels } from '../lib/views';
 import { BellIcon, CloseIcon, RepeatIcon } from './icons';
 import { RecurrenceEditor } from './recurrence-editor';
@@ -106,13 +106,7 @@ function PanelBody({ task, timeZone }: { task: Task; timeZone: string }) {
   const dueTz = task.due?.tz ?? timeZone;
   const dueDate = task.due ? task.due.local.slice(0, 10) : '';
   const dueTime = task.due && !task.due.all_day ? task.due.local.slice(11, 16) : '';
-  const zones = useMemo(() => {
-    try {
-      return (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
-    } catch {
-      return [];
-    }
-  }, []);
+  const zones = useMemo(timeZones, []);
 
   const history = useQuery({
     queryKey: ['tasks', 'history', task.id, task.version],

@@ -1,10 +1,11 @@
 'use client';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo } from 'react';
 import type { List, Task } from '../api/types';
 import { useCore } from '../lib/core';
 import { formatDue } from '../lib/dates';
 import { priorityLabels } from '../lib/views';
 import { BellIcon, CalendarIcon, MoreIcon, RepeatIcon } from './icons';
+import { usePopover } from './popover';
 
 export const priorityRing: Record<string, string> = {
   urgent: 'border-red-600 dark:border-red-400',
@@ -53,16 +54,7 @@ export interface RowActions {
 }
 
 function MoreActions({ task, lists, actions }: { task: Task; lists: List[]; actions: RowActions }) {
-  const [open, setOpen] = useState(false);
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => {
-      if (!box.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
-  }, [open]);
+  const [open, setOpen, box] = usePopover<HTMLDivElement>();
   const item = 'block w-full rounded px-3 py-1.5 text-left text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800';
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere in the popover closes it
