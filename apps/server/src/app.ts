@@ -7,9 +7,9 @@ import { DaprScheduler, daprSchedulerRoutes } from './infra/scheduler/dapr.sched
 import { auditSubscription } from './modules/audit/audit.consumer.ts';
 import { auditInternalPrefix, auditInternalRoutes, auditPublicRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { createAuth } from './modules/auth/auth.ts';
 import { chatRoutes } from './modules/chat/chat.routes.ts';
 import { ConversationStore } from './modules/chat/conversations.store.ts';
-import { createAuth } from './modules/auth/auth.ts';
 import { daprRoutes } from './modules/dapr/dapr.routes.ts';
 import { listsRoutes } from './modules/lists/lists.routes.ts';
 import { mcpRoutes } from './modules/mcp/mcp.routes.ts';

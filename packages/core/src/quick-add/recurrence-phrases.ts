@@ -1,5 +1,5 @@
 import { addMonths, dayOf, daysInMonth, isLeap, weekdayOf, ymdOf } from './civil.ts';
-import { addUnits, type DateHit, matchDate } from './dates.ts';
+import { type DateHit, matchDate } from './dates.ts';
 import {
   cardinal,
   MONTHS,
