@@ -12,7 +12,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { ensureWebBuild, launchChromium, newAccount, startWebServer } from '../apps/web/test/browser.ts';
+import { ensureWebBuild, launchChromium, newAccount, startWebServer } from '../apps/web/test/browser.mts';
 import { type BenchOptions, numberOption } from './lib/options.ts';
 import { ms, percentile } from './lib/stats.ts';
 import { printTable } from './lib/table.ts';

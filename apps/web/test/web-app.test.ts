@@ -13,7 +13,7 @@ import {
   screenshotDir,
   startWebServer,
   type WebServer,
-} from './browser.ts';
+} from './browser.mts';
 
 /**
  * The web app in Debian's chromium against the real server (issue 9, Must show). One account, two

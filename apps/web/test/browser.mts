@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { freePort, type ServerProcess, startServerProcess } from '../../server/test/events/server-process.ts';
+import { pgliteServerDatabase, postgresServerDatabase } from '../../server/test/helpers/server-database.ts';
 
 const web = fileURLToPath(new URL('..', import.meta.url));
 export const screenshotDir = join(web, 'test', 'screenshots');
@@ -55,28 +54,8 @@ export interface WebServer {
  * temp directory, or on a fresh database of TEST_DATABASE_URL's server when that is set.
  */
 export async function startWebServer(): Promise<WebServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'ts-web-server-'));
-  const env: Record<string, string> = { DATA_DIR: dir };
-  let drop = async () => {};
-  const admin = process.env.TEST_DATABASE_URL;
-  if (admin) {
-    const name = `ts_web_${randomBytes(6).toString('hex')}`;
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-    await client.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    env.DATABASE_URL = url.toString();
-    env.AUTH_SECRET = randomBytes(32).toString('base64url');
-    drop = async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
-  }
-  const server = await startServerProcess(env, await freePort());
+  const database = process.env.TEST_DATABASE_URL ? await postgresServerDatabase() : pgliteServerDatabase();
+  const server = await startServerProcess(database.env, await freePort());
   return {
     url: server.url,
     server,
@@ -85,8 +64,7 @@ export async function startWebServer(): Promise<WebServer> {
       const timer = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
       await server.exited;
       clearTimeout(timer);
-      await drop();
-      rmSync(dir, { recursive: true, force: true });
+      await database.remove();
     },
   };
 }
