@@ -180,6 +180,8 @@ async function searchAndCreate(scale: Scale, dbUrl: string, users: SeededUser[])
   const searched = scenarios.filter((s) => s.key !== 'overdue');
   let templates: Templates;
   let create: Awaited<ReturnType<typeof createStatements>>;
+  /** statements logged while one POST ran on an every-role app: the create's own and its consumers' */
+  let perPost = 0;
   try {
     templates = await captureTemplates(captureApp, recorder, users[0]!);
     const captured = await recorder.capture(async () => {
@@ -192,6 +194,7 @@ async function searchAndCreate(scale: Scale, dbUrl: string, users: SeededUser[])
       if (res.statusCode !== 201) throw new Error(`capture POST → ${res.statusCode} ${res.body}`);
     });
     create = createStatements(captured);
+    perPost = captured.length;
   } finally {
     await captureApp.close();
   }
@@ -229,6 +232,12 @@ async function searchAndCreate(scale: Scale, dbUrl: string, users: SeededUser[])
       createPg.rps,
       'tx/s',
       'ceiling of POST /tasks (same driver)',
+    ),
+    info(
+      '  statements of one POST /api/v1/tasks',
+      create.length + 2,
+      'statements',
+      `with begin and commit; ${perPost} logged in all while it ran on an every-role app (its consumers' too)`,
     ),
   );
 
