@@ -220,6 +220,14 @@ describe.skipIf(!testDatabaseUrl)('outbox without a commit-order lock (PostgreSQ
         .map((m) => m.envelope as unknown as CloudEvent)
         .filter((e) => e.data?.user_id === 'user-r')
         .map((e) => e.id);
+    // First let the relay pass the earlier test's rows and its rolled-back seq: passing a permanent gap waits
+    // for every write transaction older than the reader's xid bound, and the transactions opened below would be.
+    await waitFor(
+      () => sidecar.published.filter((m) => (m.envelope as unknown as CloudEvent).data?.user_id === 'user-g'),
+      (p) => p.length >= 3,
+      10_000,
+      "the earlier test's three events published",
+    );
 
     const t1 = await openWrite(db, 'user-r', 'first');
     const t2 = await openWrite(db, 'user-r', 'second');
