@@ -251,7 +251,22 @@ describe('web app in chromium', () => {
 
   it('has no axe violation (WCAG 2.2 A/AA) on every main view, light and dark; screenshots saved', async () => {
     mkdirSync(screenshotDir, { recursive: true });
-    const views = ['inbox', 'today', 'upcoming', 'completed', 'trash', 'settings'];
+    // a list's and a tag's own view: the Inbox list and the rent task's tag
+    const lists = (await page.evaluate(async () => (await fetch('/api/v1/lists')).json())) as {
+      items?: { id: string; name: string }[];
+    };
+    const listId = (Array.isArray(lists) ? lists : (lists.items ?? []))[0]?.id;
+    expect(listId).toBeTruthy();
+    const views = [
+      'inbox',
+      'today',
+      'upcoming',
+      'completed',
+      'trash',
+      'settings',
+      `list?id=${listId}`,
+      'tag?name=bills',
+    ];
     const violations: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
@@ -264,7 +279,8 @@ describe('web app in chromium', () => {
           expect((await page.locator('html').getAttribute('class'))?.includes('dark') ?? false).toBe(
             scheme === 'dark',
           );
-          await page.screenshot({ path: join(screenshotDir, `${view}-${scheme}-${width}.png`) });
+          const shot = view.replace(/[?=].*$/, '');
+          await page.screenshot({ path: join(screenshotDir, `${shot}-${scheme}-${width}.png`) });
           if (width !== 1280) continue;
           const result = await new AxeBuilder({ page })
             .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
@@ -287,6 +303,31 @@ describe('web app in chromium', () => {
         .analyze();
       for (const v of panel.violations)
         violations.push(`panel/${scheme}: ${v.id} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      await page.keyboard.press('Escape');
+      // the assistant panel
+      await page.getByRole('button', { name: 'Assistant' }).click();
+      await page.getByRole('complementary', { name: 'Assistant' }).waitFor();
+      await page.screenshot({ path: join(screenshotDir, `assistant-${scheme}-1280.png`) });
+      const assistant = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
+        .analyze();
+      for (const v of assistant.violations)
+        violations.push(
+          `assistant/${scheme}: ${v.id} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+        );
+      await page.getByRole('button', { name: 'Close assistant' }).click();
+      // the sign-in page, signed out (a context of its own)
+      const signedOut = await page.context().browser()!.newContext({ colorScheme: scheme });
+      const signIn = await signedOut.newPage();
+      await signIn.goto(`${server.url}/signin`);
+      await signIn.getByRole('button', { name: 'Sign in' }).waitFor();
+      await signIn.screenshot({ path: join(screenshotDir, `signin-${scheme}-1280.png`) });
+      const auth = await new AxeBuilder({ page: signIn })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
+        .analyze();
+      for (const v of auth.violations)
+        violations.push(`signin/${scheme}: ${v.id} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      await signedOut.close();
     }
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 900 });
