@@ -17,7 +17,8 @@ describe('secrets port', () => {
     new FakeStateApi(sidecar, {
       secrets: {
         kubernetes: {
-          OPENAI_API_KEY: { OPENAI_API_KEY: 'sk-from-k8s', other: 'x' },
+          // a Kubernetes Secret name is DNS-1123: OPENAI_API_KEY lives in the secret openai-api-key
+          'openai-api-key': { 'openai-api-key': 'sk-from-k8s', other: 'x' },
           'llm-credentials': { token: 'sk-only-key' },
         },
       },
@@ -36,7 +37,7 @@ describe('secrets port', () => {
     expect(await new EnvSecrets({}).get('OPENAI_API_KEY')).toBeUndefined();
   });
 
-  it('dapr: the key named like the secret, else its only key; a missing secret is undefined', async () => {
+  it('dapr: the secret by its DNS-1123 name, the key named like it, else its only key; a missing secret is undefined', async () => {
     const secrets = new DaprSecrets({ sidecarUrl: sidecar.url, apiToken: undefined, store: 'kubernetes' });
     expect(await secrets.get('OPENAI_API_KEY')).toBe('sk-from-k8s');
     expect(await secrets.get('llm-credentials')).toBe('sk-only-key');
