@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ServerDatabase } from '../helpers/server-database.ts';
-import { freePort, type ServerProcess, startServerProcess } from './server-process.ts';
+import { freePort, killServer, type ServerProcess, startServerProcess } from './server-process.ts';
 
 const totalWrites = 5_000;
 const concurrency = 24;
@@ -49,10 +49,7 @@ export function describeCrashSafety(makeDatabase: () => Promise<ServerDatabase>)
     let target: ServerDatabase | undefined;
     let server: ServerProcess | undefined;
     afterAll(async () => {
-      if (server && server.child.exitCode === null) {
-        server.child.kill('SIGKILL');
-        await server.exited;
-      }
+      await killServer(server);
       await target?.remove();
     });
 

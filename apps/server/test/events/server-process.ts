@@ -83,3 +83,10 @@ export async function startServerProcess(
   }
   return { child, url, output: () => out, exited };
 }
+
+/** `kill -9` the server if it still runs, and wait until it has exited. */
+export async function killServer(server: ServerProcess | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null) return;
+  server.child.kill('SIGKILL');
+  await server.exited;
+}

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/db.ts';
-import { freePort, type ServerProcess, startServerProcess } from '../events/server-process.ts';
+import { freePort, killServer, type ServerProcess, startServerProcess } from '../events/server-process.ts';
 import { postgresServerDatabase, type ServerDatabase } from '../helpers/server-database.ts';
 import { existingTasks, expectExactlyOnce, report, waitForDrain } from './delivery-checks.ts';
 import { signUpAccounts, Workload } from './workload.ts';
@@ -20,10 +20,7 @@ describe('kill -9 at random moments under load, on PostgreSQL', () => {
   let server: ServerProcess | undefined;
   let database: Database | undefined;
   afterAll(async () => {
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
+    await killServer(server);
     await database?.close();
     await target?.remove();
   });
@@ -42,8 +39,7 @@ describe('kill -9 at random moments under load, on PostgreSQL', () => {
       await sleep(2_000 + Math.random() * 5_000);
       const acknowledged = load.figures.acknowledged;
       const atMs = Date.now() - started;
-      server.child.kill('SIGKILL');
-      await server.exited;
+      await killServer(server);
       const down = Date.now();
       server = await startServerProcess(target.env, port);
       kills.push({ atMs, acknowledged, restartMs: Date.now() - down });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/db.ts';
-import { freePort, type ServerProcess, startServerProcess } from '../events/server-process.ts';
+import { freePort, killServer, type ServerProcess, startServerProcess } from '../events/server-process.ts';
 import { postgresServerDatabase, type ServerDatabase } from '../helpers/server-database.ts';
 import { existingTasks, expectExactlyOnce, report, waitForDrain } from './delivery-checks.ts';
 import { createPrivateCluster, type PrivateCluster } from './private-cluster.ts';
@@ -30,10 +30,7 @@ describe('PostgreSQL restarted under load', () => {
   let server: ServerProcess | undefined;
   let database: Database | undefined;
   afterAll(async () => {
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
+    await killServer(server);
     await database?.close();
     await target?.remove().catch(() => {});
     await cluster?.drop();

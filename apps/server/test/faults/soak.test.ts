@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/infra/db/db.ts';
-import { freePort, type ServerProcess, startServerProcess } from '../events/server-process.ts';
+import { freePort, killServer, type ServerProcess, startServerProcess } from '../events/server-process.ts';
 import { StreamClient } from '../events/ws-client.ts';
 import { postgresServerDatabase, type ServerDatabase } from '../helpers/server-database.ts';
 import {
@@ -30,10 +30,7 @@ describe('soak: every role in one process on PostgreSQL', () => {
   const streams: StreamClient[] = [];
   afterAll(async () => {
     for (const s of streams) s.close();
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGKILL');
-      await server.exited;
-    }
+    await killServer(server);
     await database?.close();
     await target?.remove();
   });
