@@ -1,4 +1,4 @@
-import { eq, TransactionRollbackError } from 'drizzle-orm';
+import { eq, type SQL, TransactionRollbackError } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/infra/clock/clock.ts';
@@ -198,6 +198,100 @@ describe.skipIf(!testDatabaseUrl)('outbox without a commit-order lock (PostgreSQ
       5_000,
       'offset past the gap',
     );
+  });
+
+  it('embedded bus: a reader that arrives while the tail takes its xid bound still gets the rows before the gap', async () => {
+    // The tail reads [c1, gap, c2], hands out c1 and takes an xid bound for the gap. A consumer that wakes
+    // during that round trip (its queue just drained, no new commit signal) reads the window without a
+    // query; c1 must already be in it, or the consumer moves past c1 for good (the kill-rounds loss).
+    const db = database.db;
+    let xidGate: Promise<void> | undefined;
+    let gateReached!: () => void;
+    const reached = new Promise<void>((resolve) => {
+      gateReached = resolve;
+    });
+    const dialect = (db as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string } } }).dialect;
+    // the real database, with the bound's one query held back while the gate is set
+    const gated = new Proxy(db, {
+      get(target, key) {
+        const value = Reflect.get(target, key) as unknown;
+        if (key === 'execute') {
+          return async (q: SQL) => {
+            if (xidGate && dialect.sqlToQuery(q).sql.includes('pg_current_xact_id()::text as xid')) {
+              gateReached();
+              await xidGate;
+            }
+            return target.execute(q);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let firstEntered!: () => void;
+    const entered = new Promise<void>((resolve) => {
+      firstEntered = resolve;
+    });
+    const seenBy: Record<string, string[]> = { 'window-a': [], 'window-b': [] };
+    // one queued event per consumer: `window-a` reads again only when its held event is done
+    const bus = new EmbeddedEventBus(gated, { maxQueued: 1, pollIntervalMs: 60_000 });
+    for (const consumer of Object.keys(seenBy)) {
+      bus.subscribe({
+        consumer,
+        topic: 'task-events',
+        async handle(e) {
+          if (e.data.user_id !== 'user-w') return;
+          seenBy[consumer]!.push(e.id);
+          if (consumer === 'window-a' && seenBy[consumer]!.length === 1) {
+            firstEntered();
+            await firstHeld;
+          }
+        },
+      });
+    }
+    cleanup.push(() => bus.stop());
+    await bus.start(log);
+
+    const e0 = await openWrite(db, 'user-w', 'held by window-a');
+    await e0.finish(true);
+    bus.notify();
+    await entered;
+    await waitFor(
+      () => seenBy['window-b']!.length,
+      (n) => n === 1,
+      10_000,
+      'window-b past the earlier rows',
+    );
+
+    const c1 = await openWrite(db, 'user-w', 'before the gap');
+    const t = await openWrite(db, 'user-w', 'the gap');
+    const c2 = await openWrite(db, 'user-w', 'after the gap');
+    await c1.finish(true);
+    await c2.finish(true);
+    let openGate!: () => void;
+    xidGate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    bus.notify();
+    await reached;
+    releaseFirst(); // window-a finishes e0 and reads again while the bound is being taken
+    await sleep(200);
+    openGate();
+    await t.finish(true);
+    bus.notify();
+    const want = [e0, c1, t, c2].map((w) => w.event.id);
+    for (const consumer of Object.keys(seenBy)) {
+      await waitFor(
+        () => seenBy[consumer]!,
+        (ids) => ids.includes(c2.event.id),
+        10_000,
+        `${consumer} reached the row after the gap`,
+      );
+      expect(seenBy[consumer], consumer).toEqual(want);
+    }
   });
 
   it('Dapr relay: publishes in seq order across a late commit and past a rolled-back seq', async () => {

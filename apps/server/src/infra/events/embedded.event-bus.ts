@@ -243,8 +243,15 @@ class OutboxLog {
     // a full page means more rows wait behind it: read again next time even without a new signal
     if (rows.length < this.batchSize) this.readSince = Math.max(this.readSince, signals);
     const safe = this.horizon.advance(rows, snapshot);
+    // The window takes the rows in the same tick as the horizon moves past them: a reader that finds no new
+    // commit signal reads the window up to `horizon.position` without waiting for this refresh, so across
+    // the await below it would take the rows' absence for final and move past them for good.
+    this.append(safe);
     if (this.horizon.boundWanted) this.horizon.setBound(await takeXidBound(this.db));
     this.onGap(this.horizon.waiting);
+  }
+
+  private append(safe: LogRow[]): void {
     if (safe.length === 0) return;
     // in the embedded shape an event is published when it becomes final in the log
     for (const row of safe) eventsPublished.inc({ topic: row.topic });
