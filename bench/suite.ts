@@ -563,6 +563,12 @@ async function mixedWorkload(scale: Scale, dbUrl: string, users: SeededUser[]): 
         expect: 200,
       });
     }
+    // the same write → WebSocket probe as the embedded one, on this every-role process over PostgreSQL,
+    // before the mixed load (20 seeded users × 5 sockets; its tasks are removed in `finally`)
+    log('postgres: write → WebSocket, 100 sockets, 4 writers');
+    const wsUsers: { token: string }[] = users.slice(0, 20);
+    while (wsUsers.length < 20) wsUsers.push(await signUpHttp(server.url, wsUsers.length));
+    const ws = await wsLatency(server.url, wsUsers, scale.wsWrites, 4);
     log(`mixed: 100 clients for ${seconds} s`);
     let peak = rssMb(server);
     const sampler = setInterval(() => {
@@ -604,11 +610,22 @@ async function mixedWorkload(scale: Scale, dbUrl: string, users: SeededUser[]): 
       info('  mixed workload p95', s.p95, 'ms', ''),
       info('  mixed workload p99', s.p99, 'ms', ''),
       info('  mixed workload peak RSS of the server', peak, 'MB', 'PostgreSQL, every role'),
+      figure({
+        name: 'write → WebSocket receipt, 100 sockets, 4 writers, p95 (PostgreSQL, every role)',
+        value: ws.summary.p95,
+        unit: 'ms',
+        target: '≤ 20 ms',
+        requirement: 'write → WebSocket p95 ≤ 20 ms with 100 clients and 4 writers',
+        baseline: { name: 'the HTTP write alone (its response), p95', value: ws.response.p95, unit: 'ms' },
+        met: (_r, v) => v <= 20,
+      }),
     ];
   } finally {
     await stop(server);
     await withClient(dbUrl, async (c) => {
-      await c.query(`delete from tasks where title like 'Bench mixed recurring %'`);
+      await c.query(
+        `delete from tasks where title like 'Bench mixed recurring %' or title like 'ws bench %'`,
+      );
     });
     await cleanupPosts(dbUrl);
   }
