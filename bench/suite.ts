@@ -188,7 +188,7 @@ async function searchAndCreate(scale: Scale, dbUrl: string, users: SeededUser[])
   let perPost = 0;
   try {
     templates = await captureTemplates(captureApp, recorder, users[0]!);
-    const captured = await recorder.capture(async () => {
+    const post = async () => {
       const res = await captureApp.inject({
         method: 'POST',
         url: '/api/v1/tasks',
@@ -196,7 +196,10 @@ async function searchAndCreate(scale: Scale, dbUrl: string, users: SeededUser[])
         payload: { title: 'Bench post ceiling capture', priority: 'high', tags: ['home'] },
       });
       if (res.statusCode !== 201) throw new Error(`capture POST → ${res.statusCode} ${res.body}`);
-    });
+    };
+    // the create as the load meets it: after a first one, the app knows the user's Inbox id (InboxIds)
+    await post();
+    const captured = await recorder.capture(post);
     create = createStatements(captured);
     perPost = captured.length;
   } finally {

@@ -232,7 +232,11 @@ describe('reminders follow the task', () => {
     expect(allDay.reminders).toEqual([]);
     const none = await createTask({ due: { at: '2027-04-01T10:00' }, reminders: [] });
     expect(none.reminders).toEqual([]);
+    // the create reads the setting as it stands (no copy of it is kept)
+    await api('PUT', '/settings/notifications', { default_reminder_minutes: 45 });
+    expect((await createTask({ due: { at: '2027-04-01T10:00' } })).reminders).toEqual([{ before: 'PT45M' }]);
     await api('PUT', '/settings/notifications', { default_reminder_minutes: null });
+    expect((await createTask({ due: { at: '2027-04-01T10:00' } })).reminders).toEqual([]);
   });
 });
 

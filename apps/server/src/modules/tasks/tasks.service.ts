@@ -10,11 +10,12 @@ import {
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db, Executor, Tx } from '../../infra/db/db.ts';
+import { violatedForeignKey } from '../../infra/db/db-errors.ts';
 import { lists, tasks } from '../../infra/db/schema.ts';
 import type { NewEvent } from '../../infra/events/cloud-event.ts';
 import { appendEvents } from '../../infra/events/outbox.ts';
 import type { AuthUser } from '../../plugins/authenticate.ts';
-import { ensureInbox } from '../lists/lists.repository.ts';
+import { InboxIds } from '../lists/inbox-ids.ts';
 import { validateRecurrence } from '../recurring/recurrence.input.ts';
 import { normalizeReminderSpecs } from '../reminders/reminder-time.ts';
 import { defaultReminderSpecs } from '../reminders/reminders.sync.ts';
@@ -80,6 +81,7 @@ interface DueFields {
 
 export class TasksService {
   private readonly hooks: TaskWriteHook[] = [];
+  private readonly inboxIds = new InboxIds();
 
   constructor(
     private readonly db: Db,
@@ -102,42 +104,55 @@ export class TasksService {
     const due = this.resolveDue(body.due, ctx.user);
     const tags = normalizeTags(body.tags ?? []);
     const recurrence = body.recurrence ? validateRecurrence(body.recurrence, due) : null;
-    const row = await this.db.transaction(async (tx) => {
-      const listId = body.list_id
-        ? await this.ownedList(tx, ctx.user.id, body.list_id)
-        : await ensureInbox(tx, ctx.user.id);
-      // no `reminders` in the body = the user's default reminder; `reminders: []` = none
-      const reminderSpecs =
-        body.reminders !== undefined
-          ? normalizeReminderSpecs(body.reminders, due.dueTz ?? ctx.user.timeZone)
-          : await defaultReminderSpecs(tx, ctx.user.id, due);
-      const [created] = await tx
-        .insert(tasks)
-        .values({
-          userId: ctx.user.id,
-          listId,
-          title: body.title,
-          description: body.description ?? '',
-          priority: priorityRank(body.priority ?? 'none'),
-          tags,
-          ...due,
-          reminderSpecs,
-          ...(recurrence
-            ? {
-                recurrence: recurrence.rrule,
-                recurrenceMode: recurrence.mode,
-                recurrenceAnchor: due.dueAt,
-                seriesId: randomUUID(),
-                occurrence: 0,
-              }
-            : {}),
-          createdAt: at,
-          updatedAt: at,
-        })
-        .returning(taskColumns);
-      await this.afterWrite(tx, ctx, 'task.created', null, created!, at);
-      return created!;
-    });
+    const insert = () =>
+      this.db.transaction(async (tx) => {
+        const listId = body.list_id
+          ? await this.ownedList(tx, ctx.user.id, body.list_id)
+          : await this.inboxIds.get(tx, ctx.user.id);
+        // no `reminders` in the body = the user's default reminder; `reminders: []` = none
+        const reminderSpecs =
+          body.reminders !== undefined
+            ? normalizeReminderSpecs(body.reminders, due.dueTz ?? ctx.user.timeZone)
+            : defaultReminderSpecs(ctx.user.id, due);
+        const [created] = await tx
+          .insert(tasks)
+          .values({
+            userId: ctx.user.id,
+            listId,
+            title: body.title,
+            description: body.description ?? '',
+            priority: priorityRank(body.priority ?? 'none'),
+            tags,
+            ...due,
+            reminderSpecs,
+            ...(recurrence
+              ? {
+                  recurrence: recurrence.rrule,
+                  recurrenceMode: recurrence.mode,
+                  recurrenceAnchor: due.dueAt,
+                  seriesId: randomUUID(),
+                  occurrence: 0,
+                }
+              : {}),
+            createdAt: at,
+            updatedAt: at,
+          })
+          .returning(taskColumns);
+        await this.afterWrite(tx, ctx, 'task.created', null, created!, at);
+        return created!;
+      });
+    let row: TaskRow;
+    try {
+      row = await insert();
+    } catch (err) {
+      if (body.list_id || violatedForeignKey(err) !== 'tasks_list_id_lists_id_fk')
+        throw refusedReference(err);
+      // the remembered Inbox is gone with its database or its user (see InboxIds): look it up again, once
+      this.inboxIds.forget(ctx.user.id);
+      row = await insert().catch((retryErr: unknown) => {
+        throw refusedReference(retryErr);
+      });
+    }
     this.outboxWritten();
     return toTaskDto(row);
   }
@@ -414,6 +429,19 @@ export class TasksService {
     }
     return { dueAt: at, dueTz: tz, dueAllDay: allDay };
   }
+}
+
+/**
+ * A create refused because the account went away while the request ran (its lists and tasks go with it):
+ * the task's or the new Inbox's foreign key to the user fails. That is the caller's lost credential, not a
+ * server fault. Any other error is returned as it is.
+ */
+function refusedReference(err: unknown): unknown {
+  const fk = violatedForeignKey(err);
+  if (fk === 'tasks_user_id_users_id_fk' || fk === 'lists_user_id_users_id_fk') {
+    return new DomainError('UNAUTHENTICATED', 'The account no longer exists');
+  }
+  return err;
 }
 
 const diffedFields: (keyof TaskDto)[] = [
