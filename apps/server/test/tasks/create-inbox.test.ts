@@ -89,6 +89,20 @@ describe('a create without list_id goes to the Inbox (the Inbox id is remembered
     expect(listIds).toEqual([fresh, fresh]); // task-events and task-updates, once each
   });
 
+  it('an Inbox made by a create that rolled back is not used afterwards', async () => {
+    const u = await t.signUp();
+    await dropInbox(u.id);
+    // a write hook failing after the insert: the create's transaction, with the Inbox it made, rolls back
+    t.app.services.tasks.onWrite(async (_tx, { after }) => {
+      if (after.title === 'fails after the insert') throw new Error('injected');
+    });
+    expect((await post(u, { title: 'fails after the insert' })).status).toBe(500);
+    expect(await inboxOf(u.id)).toBeUndefined();
+    const res = await post(u, { title: 'after the rollback' });
+    expect(res.status).toBe(201);
+    expect(res.body.list_id).toBe(await inboxOf(u.id));
+  });
+
   it('an account deleted while its create runs gets 401, not a server error and not a new Inbox', async () => {
     const u = await t.signUp();
     await post(u, { title: 'remembers the Inbox' });
