@@ -11,6 +11,7 @@ import { createAuth } from './modules/auth/auth.ts';
 import { chatRoutes } from './modules/chat/chat.routes.ts';
 import { ConversationStore } from './modules/chat/conversations.store.ts';
 import { daprRoutes } from './modules/dapr/dapr.routes.ts';
+import { filtersRoutes } from './modules/filters/filters.routes.ts';
 import { listsRoutes } from './modules/lists/lists.routes.ts';
 import { mcpRoutes } from './modules/mcp/mcp.routes.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
@@ -101,6 +102,7 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
         await v1.register(tasksRoutes, { tasks });
         await v1.register(quickAddRoutes, { db, clock, tasks });
         await v1.register(listsRoutes, { db, clock });
+        await v1.register(filtersRoutes, { db, clock });
         await v1.register(tagsRoutes, { db });
         await v1.register(tokensRoutes, { db, clock });
         await v1.register(recurrenceRoutes, { recurring });

@@ -332,6 +332,23 @@ describe('OpenAPI contract', () => {
     expect((await script.GET('/api/v1/lists')).response.status).toBe(401);
   });
 
+  it('manages saved filters, refusing a query the filter parser refuses', async () => {
+    const api = client((await t.signUp()).headers);
+    const created = await api.POST('/api/v1/filters', { body: { name: 'Urgent', query: 'p1 & !completed' } });
+    expect(created.response.status).toBe(201);
+    const bad = await api.POST('/api/v1/filters', { body: { name: 'Bad', query: 'p1 &' } });
+    expect(bad.response.status).toBe(400);
+    expect(bad.error?.error.code).toBe('INVALID_FILTER');
+    const filterId = { params: { path: { id: created.data!.id } } };
+    const moved = await api.PATCH('/api/v1/filters/{id}', {
+      ...filterId,
+      body: { name: 'Now', position: 3 },
+    });
+    expect(moved.data).toMatchObject({ name: 'Now', position: 3 });
+    expect((await api.GET('/api/v1/filters')).data?.items.map((f) => f.name)).toEqual(['Now']);
+    expect((await api.DELETE('/api/v1/filters/{id}', filterId)).response.status).toBe(204);
+  });
+
   it('answers 400, 401 and 404 with the one error shape', async () => {
     const user = await t.signUp();
     const other = await t.signUp();

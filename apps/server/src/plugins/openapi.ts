@@ -86,6 +86,7 @@ export const openapiPlugin = fp(
             description: 'Tasks: create, quick add, list and search, change, complete, trash',
           },
           { name: 'lists', description: "The user's lists (every user has an Inbox)" },
+          { name: 'filters', description: "The user's saved filters: named filter-language queries" },
           { name: 'recurrence', description: 'Recurring tasks: upcoming occurrences, skip, series' },
           { name: 'notifications', description: 'Reminders that fired, read and snoozed' },
           { name: 'settings', description: 'Time zone and notification channels' },

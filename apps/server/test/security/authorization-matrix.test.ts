@@ -10,7 +10,14 @@ import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.
  * owner. A route that is not classified below fails the first test, so a new route can't skip the matrix.
  */
 
-type Ids = { task: string; list: string; token: string; notification: string; conversation: string };
+type Ids = {
+  task: string;
+  list: string;
+  filter: string;
+  token: string;
+  notification: string;
+  conversation: string;
+};
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface UserRoute {
@@ -82,6 +89,12 @@ const classification: Record<string, RouteClass> = {
   'POST /api/v1/lists': user({ body: () => ({ name: `List ${randomBytes(3).toString('hex')}` }) }),
   'PATCH /api/v1/lists/:id': user({ body: () => ({ name: `Renamed ${randomBytes(3).toString('hex')}` }) }),
   'DELETE /api/v1/lists/:id': user(),
+  'GET /api/v1/filters': user(),
+  'POST /api/v1/filters': user({
+    body: () => ({ name: `Filter ${randomBytes(3).toString('hex')}`, query: 'today' }),
+  }),
+  'PATCH /api/v1/filters/:id': user({ body: () => ({ query: 'overdue | p1' }) }),
+  'DELETE /api/v1/filters/:id': user(),
   'GET /api/v1/tags': user(),
   'GET /api/v1/tokens': user(),
   'POST /api/v1/tokens': user({ body: () => ({ name: 'cli' }) }),
@@ -148,6 +161,10 @@ async function fixtures(u: TestUser): Promise<Ids> {
   const list = await call(u, 'POST', '/api/v1/lists', {
     name: `${marker} ${randomBytes(3).toString('hex')}`,
   });
+  const filter = await call(u, 'POST', '/api/v1/filters', {
+    name: `${marker} ${randomBytes(3).toString('hex')}`,
+    query: `#${marker}`,
+  });
   const token = await call(u, 'POST', '/api/v1/tokens', { name: `${marker} token` });
   const [n] = await t.infra.database.db
     .insert(notifications)
@@ -158,7 +175,7 @@ async function fixtures(u: TestUser): Promise<Ids> {
       dedupeKey: randomBytes(8).toString('hex'),
     })
     .returning();
-  for (const r of [task, list, token]) expect(r.statusCode, r.body).toBe(201);
+  for (const r of [task, list, filter, token]) expect(r.statusCode, r.body).toBe(201);
   // a conversation (its id is the client's) where this build has the assistant
   const conversation = `c${randomBytes(6).toString('hex')}`;
   if (routes.includes('POST /api/v1/chat')) {
@@ -168,6 +185,7 @@ async function fixtures(u: TestUser): Promise<Ids> {
   return {
     task: task.json().id,
     list: list.json().id,
+    filter: filter.json().id,
     token: token.json().id,
     notification: n!.id,
     conversation,
@@ -179,6 +197,7 @@ const fill = (url: string, ids: Ids, u: TestUser) =>
     .replace(':userId', u.id)
     .replace(/\/notifications\/:id/, `/notifications/${ids.notification}`)
     .replace(/\/lists\/:id/, `/lists/${ids.list}`)
+    .replace(/\/filters\/:id/, `/filters/${ids.filter}`)
     .replace(/\/tokens\/:id/, `/tokens/${ids.token}`)
     .replace(/\/conversations\/:id/, `/conversations/${ids.conversation}`)
     .replace(/\/tasks\/:id/, `/tasks/${ids.task}`)

@@ -264,6 +264,45 @@ export interface paths {
         patch: operations["updateList"];
         trace?: never;
     };
+    "/api/v1/filters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's saved filters, by position */
+        get: operations["listFilters"];
+        put?: never;
+        /**
+         * Save a filter
+         * @description At most 100 saved filters per user (409 FILTER_LIMIT_REACHED).
+         */
+        post: operations["createFilter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/filters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a saved filter (its tasks are untouched) */
+        delete: operations["deleteFilter"];
+        options?: never;
+        head?: never;
+        /** Rename, change the query of, or move a saved filter */
+        patch: operations["updateFilter"];
+        trace?: never;
+    };
     "/api/v1/tags": {
         parameters: {
             query?: never;
@@ -597,7 +636,7 @@ export interface components {
                  * @description Stable code from the error catalog: branch on this, not on the message
                  * @enum {string}
                  */
-                code: "VALIDATION_FAILED" | "BAD_REQUEST" | "INVALID_FILTER" | "INVALID_RECURRENCE" | "INVALID_TIME_ZONE" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "TASK_NOT_FOUND" | "LIST_NOT_FOUND" | "TOKEN_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INBOX_NOT_DELETABLE" | "LIST_NAME_TAKEN" | "NOT_RECURRING" | "INVALID_STATE" | "VERSION_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "BAD_REQUEST" | "INVALID_FILTER" | "INVALID_RECURRENCE" | "INVALID_TIME_ZONE" | "INVALID_CURSOR" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "TASK_NOT_FOUND" | "LIST_NOT_FOUND" | "TOKEN_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "FILTER_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INBOX_NOT_DELETABLE" | "LIST_NAME_TAKEN" | "FILTER_NAME_TAKEN" | "FILTER_LIMIT_REACHED" | "NOT_RECURRING" | "INVALID_STATE" | "VERSION_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL" | "UNAVAILABLE";
                 /** @description For people; may change */
                 message: string;
                 /** @description For VALIDATION_FAILED: `[{path, message}]`, one entry per field that was wrong */
@@ -857,6 +896,28 @@ export interface components {
             messages: components["schemas"]["ChatMessage"][];
             /** @description The question the assistant asked and waits an answer to, if any */
             awaiting: ("confirm_delete" | "choose") | null;
+        };
+        /**
+         * @description A named filter-language query, shown as a view of its own
+         * @example {
+         *       "id": "3f0c6a1e-2b4d-4e8f-9a1b-5c6d7e8f9a0b",
+         *       "name": "Work today",
+         *       "query": "(today | overdue) & #work",
+         *       "position": 0,
+         *       "created_at": "2026-11-29T18:00:00.000Z",
+         *       "updated_at": "2026-11-29T18:00:00.000Z"
+         *     }
+         */
+        SavedFilter: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            query: string;
+            position: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         /**
          * @description A list of tasks
@@ -2208,6 +2269,217 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["List"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listFilters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every saved filter of the user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SavedFilter"][];
+                    };
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createFilter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description filter-language text, as `GET /tasks?filter=`, stored trimmed; a syntax error answers 400 INVALID_FILTER with its position */
+                    query: string;
+                    /** @description defaults to after the last saved filter */
+                    position?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The saved filter */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilter"];
+                };
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteFilter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; `details` names each field that was wrong */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session cookie, bearer session token or personal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateFilter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    /** @description filter-language text, as `GET /tasks?filter=`, stored trimmed; a syntax error answers 400 INVALID_FILTER with its position */
+                    query?: string;
+                    position?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The saved filter after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilter"];
                 };
             };
             /** @description The request is not valid; `details` names each field that was wrong */

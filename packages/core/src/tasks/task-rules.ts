@@ -23,6 +23,9 @@ export const limits = {
   tagsMax: 20,
   tagMax: 50,
   listNameMax: 100,
+  savedFilterNameMax: 100,
+  /** saved filters per user: they are sidebar entries, not data */
+  savedFiltersMax: 100,
   remindersMax: 10,
 } as const;
 

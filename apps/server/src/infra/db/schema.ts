@@ -134,6 +134,26 @@ export const lists = pgTable(
 );
 
 /**
+ * A saved filter: a filter-language query with a name, shown as a view in the sidebar. Names are unique per
+ * user ignoring case, as list names are, so the sidebar and the command palette never show two alike.
+ */
+export const savedFilters = pgTable(
+  'saved_filters',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    query: text('query').notNull(),
+    position: integer('position').notNull().default(0),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('saved_filters_user_name_uq').on(t.userId, sql`lower(${t.name})`)],
+);
+
+/**
  * Priority is stored as a rank (0 none … 4 urgent) so that sorting and range filters use a plain index;
  * the API speaks names (see packages/core priorities).
  */

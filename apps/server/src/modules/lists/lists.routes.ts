@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db } from '../../infra/db/db.ts';
+import { isUniqueViolation } from '../../infra/db/pg-errors.ts';
 import { lists, tasks } from '../../infra/db/schema.ts';
 import { currentUser } from '../../plugins/authenticate.ts';
 import { errors, instant, json, noContent } from '../../plugins/openapi.responses.ts';
@@ -61,11 +62,6 @@ const toListDto = (l: ListRow, open = 0): z.output<typeof listSchema> => ({
   created_at: l.createdAt.toISOString(),
   updated_at: l.updatedAt.toISOString(),
 });
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
-}
 
 export async function listsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
   const { db, clock } = opts;
