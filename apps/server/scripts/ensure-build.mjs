@@ -1,8 +1,8 @@
-// Compiles the server (and @taskstream/core) to one JavaScript file, apps/server/dist/cli.js, when it is missing
-// or older than its sources, so `npm start` runs plain JavaScript: no TypeScript compiled at run time, which
-// cost about 100 MB of RSS and seconds of start-up through tsx (see BENCHMARKS.md). Plain .mjs so that it runs
-// without tsx. Dependencies stay external (resolved from node_modules as before).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Compiles the server (and @taskstream/core) to JavaScript, apps/server/dist/cli.js and the chunks it imports
+// on demand, when it is missing or older than its sources, so `npm start` runs plain JavaScript: no TypeScript
+// compiled at run time, which cost about 100 MB of RSS and seconds of start-up through tsx (see BENCHMARKS.md).
+// Plain .mjs so that it runs without tsx. Dependencies stay external (resolved from node_modules as before).
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,10 @@ import { build } from 'esbuild';
 
 const server = fileURLToPath(new URL('..', import.meta.url));
 const coreSrc = fileURLToPath(new URL('../../../packages/core/src', import.meta.url));
-export const serverBundle = join(server, 'dist', 'cli.js');
+const dist = join(server, 'dist');
+export const serverBundle = join(dist, 'cli.js');
+/** Modules imported with `import()` (the assistant, MCP) go to chunks beside cli.js, loaded when first used. */
+const chunkPrefix = 'chunk-';
 const sources = [join(server, 'src'), coreSrc, join(server, 'package.json')];
 
 function newestMtime(path) {
@@ -44,13 +47,20 @@ export async function ensureServerBuild(force = false) {
     const built = statSync(serverBundle).mtimeMs;
     if (sources.every((s) => !existsSync(s) || newestMtime(s) <= built)) return false;
   }
+  // chunk names carry a content hash: a rebuild would leave the previous ones behind
+  for (const f of existsSync(dist) ? readdirSync(dist) : [])
+    if (f.startsWith(chunkPrefix)) rmSync(join(dist, f));
   await build({
     entryPoints: [join(server, 'src', 'cli.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outfile: serverBundle,
+    // without splitting, a dynamically imported module is inlined and its packages are imported at start-up
+    splitting: true,
+    outdir: dist,
+    // in dist itself, not a subfolder: keepModuleUrls makes paths relative to dist
+    chunkNames: `${chunkPrefix}[hash]`,
     packages: 'external',
     sourcemap: 'linked',
     logLevel: 'warning',

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { DomainError } from '@taskstream/core';
-import { createUIMessageStreamResponse, type UIMessage } from 'ai';
+import type { UIMessage } from 'ai';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import { currentUser } from '../../plugins/authenticate.ts';
 import { errors, json, noContent } from '../../plugins/openapi.responses.ts';
 import type { UserRateLimiter } from '../../plugins/user-rate-limit.ts';
 import { credentialsOf } from '../mcp/mcp.routes.ts';
-import { type ChatDeps, chatTurn } from './chat.turn.ts';
+import type { ChatDeps } from './chat.turn.ts';
 import { textOf } from './conversations.store.ts';
 
 /** Longest user message the assistant reads. */
@@ -65,6 +65,9 @@ export async function chatRoutes(app: FastifyInstance, opts: ChatDeps & { limite
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['assistant'];
   r.addHook('preHandler', app.requireUser);
+  // the turn (the AI SDK, the MCP client, the Agents SDK when a model is set) is loaded by the first chat, not
+  // at start-up; every request waits for the same import
+  let turn: Promise<typeof import('./chat.turn.ts')> | undefined;
 
   r.post(
     '/chat',
@@ -102,7 +105,8 @@ export async function chatRoutes(app: FastifyInstance, opts: ChatDeps & { limite
       req.raw.once('close', () => {
         if (!reply.raw.writableEnded) abort.abort();
       });
-      const stream = chatTurn(opts, {
+      turn ??= import('./chat.turn.ts');
+      const response = (await turn).chatTurnResponse(opts, {
         userId: user.id,
         timeZone: user.timeZone,
         conversationId: req.body.id,
@@ -111,7 +115,6 @@ export async function chatRoutes(app: FastifyInstance, opts: ChatDeps & { limite
         credentials: credentialsOf(req),
         signal: abort.signal,
       });
-      const response = createUIMessageStreamResponse({ stream });
       reply.code(200);
       response.headers.forEach((value, key) => {
         reply.header(key, value);

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Model } from '@openai/agents';
-import { createUIMessageStream, readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
+import {
+  createUIMessageStream,
+  createUIMessageStreamResponse,
+  readUIMessageStream,
+  type UIMessage,
+  type UIMessageChunk,
+} from 'ai';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../infra/clock/clock.ts';
 import type { Invoker } from '../../infra/invoke/invoke.ts';
-import { agentTurn } from './agent.assistant.ts';
 import { isAffirmative, runConfirmedDeletion } from './confirmation.ts';
 import type { ConversationStore, PendingQuestion } from './conversations.store.ts';
 import { connectToolCaller } from './mcp-connection.ts';
@@ -48,7 +53,7 @@ async function messageOf(chunks: UIMessageChunk[]): Promise<UIMessage | undefine
  * model; anything else goes to the model, or to the offline assistant when none is configured. The turn
  * (the user's message, the reply, the question left pending) is saved before the stream ends.
  */
-export function chatTurn(deps: ChatDeps, input: ChatTurnInput): ReadableStream<UIMessageChunk> {
+function chatTurn(deps: ChatDeps, input: ChatTurnInput): ReadableStream<UIMessageChunk> {
   return createUIMessageStream({
     execute: async ({ writer }) => {
       const chunks: UIMessageChunk[] = [];
@@ -68,7 +73,8 @@ export function chatTurn(deps: ChatDeps, input: ChatTurnInput): ReadableStream<U
           await runConfirmedDeletion(pending, reply);
           emit({ type: 'finish-step' });
         } else if (deps.model) {
-          // the adapter writes its own steps
+          // the Agents SDK is loaded only when a model answers; the adapter writes its own steps
+          const { agentTurn } = await import('./agent.assistant.ts');
           next = await agentTurn({
             model: deps.model,
             invoker: deps.invoker,
@@ -104,4 +110,9 @@ export function chatTurn(deps: ChatDeps, input: ChatTurnInput): ReadableStream<U
       return 'The assistant could not answer. Please try again.';
     },
   });
+}
+
+/** The turn as the HTTP response of `POST /chat` (server-sent events). */
+export function chatTurnResponse(deps: ChatDeps, input: ChatTurnInput): Response {
+  return createUIMessageStreamResponse({ stream: chatTurn(deps, input) });
 }

@@ -1,4 +1,3 @@
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,8 +6,6 @@ import type { Invoker } from '../../infra/invoke/invoke.ts';
 import { errorBody, sendError } from '../../plugins/error-handler.ts';
 import { errors, json, noContent } from '../../plugins/openapi.responses.ts';
 import type { UserRateLimiter } from '../../plugins/user-rate-limit.ts';
-import { createMcpServer } from './mcp.server.ts';
-import { invokerApi } from './taskstream-api.ts';
 
 const jsonRpcMessage = z.looseObject({
   jsonrpc: z.literal('2.0'),
@@ -27,19 +24,6 @@ export function credentialsOf(request: FastifyRequest): Record<string, string> {
     if (typeof v === 'string') out[name] = v;
   }
   return out;
-}
-
-function webRequest(request: FastifyRequest): Request {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(request.headers)) {
-    if (k === 'content-length' || k === 'host' || v === undefined) continue;
-    headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-  }
-  return new Request(`http://taskstream${request.url}`, {
-    method: request.method,
-    headers,
-    body: JSON.stringify(request.body),
-  });
 }
 
 /**
@@ -65,26 +49,12 @@ export async function mcpRoutes(
     if (!opts.guard.isInProcess(request)) await opts.limiter.preHandler(request, reply);
   };
 
-  async function handle(request: FastifyRequest, reply: FastifyReply) {
-    const server = createMcpServer({ api: invokerApi(opts.invoker, credentialsOf(request)) });
-    const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-    });
-    try {
-      await server.connect(transport);
-      const res = await transport.handleRequest(webRequest(request), { parsedBody: request.body });
-      const text = await res.text();
-      reply.code(res.status);
-      res.headers.forEach((value, key) => {
-        reply.header(key, value);
-      });
-      // a string body skips the response serialiser: it is the SDK's JSON-RPC answer as is
-      return reply.send(text === '' ? undefined : text);
-    } finally {
-      await server.close();
-    }
-  }
+  // the MCP SDK is loaded by the first request, not at start-up (every request waits for the same import)
+  let handler: Promise<typeof import('./mcp.handler.ts')> | undefined;
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    handler ??= import('./mcp.handler.ts');
+    return (await handler).handleMcp(request, reply, credentialsOf(request), opts.invoker);
+  };
 
   r.post(
     '/mcp',
