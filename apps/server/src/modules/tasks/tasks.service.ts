@@ -10,7 +10,7 @@ import {
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db, Executor, Tx } from '../../infra/db/db.ts';
-import { violatedForeignKey } from '../../infra/db/db-errors.ts';
+import { violatedForeignKey } from '../../infra/db/pg-errors.ts';
 import { lists, tasks } from '../../infra/db/schema.ts';
 import type { NewEvent } from '../../infra/events/cloud-event.ts';
 import { appendEvents } from '../../infra/events/outbox.ts';
