@@ -99,7 +99,7 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
     await app.register(authRoutes, { auth: auth!, perMinute: config.authRateLimit });
     await app.register(
       async (v1) => {
-        await v1.register(tasksRoutes, { tasks });
+        await v1.register(tasksRoutes, { tasks, checkResponses: config.checkResponses });
         await v1.register(quickAddRoutes, { db, clock, tasks });
         await v1.register(listsRoutes, { db, clock });
         await v1.register(filtersRoutes, { db, clock });

@@ -49,6 +49,7 @@ const envSchema = z.object({
   DAPR_SECRETSTORE: z.string().min(1).default('kubernetes'),
   CHAT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   MCP_RATE_LIMIT: z.coerce.number().int().min(1).default(120),
+  NODE_ENV: z.string().optional(),
 });
 
 export interface Config {
@@ -72,6 +73,8 @@ export interface Config {
   otel: { endpoint: string | undefined; serviceName: string };
   /** webhooks may target loopback and private networks (off by default: a user's URL must not reach the server's network) */
   webhookAllowPrivate: boolean;
+  /** responses are checked against their schema even where the handler builds them in it (off when NODE_ENV=production) */
+  checkResponses: boolean;
   /** STATE_STORE: embedded (the kv table) or dapr (State API, component DAPR_STATESTORE) */
   state: { store: 'embedded' | 'dapr'; daprComponent: string };
   /**
@@ -150,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       serviceName: e.OTEL_SERVICE_NAME ?? serviceName(e.ROLE),
     },
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+    checkResponses: e.NODE_ENV !== 'production',
     state: { store: e.STATE_STORE, daprComponent: e.DAPR_STATESTORE },
     secrets: {
       store: e.SECRET_STORE,
@@ -203,6 +207,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     dbPoolSize: 10,
     otel: { endpoint: undefined, serviceName: 'taskstream' },
     webhookAllowPrivate: false,
+    checkResponses: true,
     state: { store: 'embedded', daprComponent: 'statestore' },
     secrets: { store: 'env', daprComponent: 'kubernetes', env: {} },
     assistant: { baseUrl: undefined, model: defaultModel, chatRateLimit: 10_000, mcpRateLimit: 10_000 },

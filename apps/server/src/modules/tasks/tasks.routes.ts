@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { currentUser } from '../../plugins/authenticate.ts';
 import { errors, json, noContent } from '../../plugins/openapi.responses.ts';
+import { shapedBodySerializer } from '../../plugins/response-serializer.ts';
 import { taskListFilter } from './tasks.filter.ts';
 import {
   createTaskBody,
@@ -33,9 +34,14 @@ export function writeContext(request: FastifyRequest): WriteContext {
   return { user: currentUser(request), traceparent: request.traceparent };
 }
 
-export async function tasksRoutes(app: FastifyInstance, opts: { tasks: TasksService }) {
+export async function tasksRoutes(
+  app: FastifyInstance,
+  opts: { tasks: TasksService; checkResponses: boolean },
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { tasks } = opts;
+  // the reads answer with toTaskDto's output as it is: the hot paths skip Zod's re-encoding of it
+  const serializerCompiler = shapedBodySerializer(opts.checkResponses);
   const tags = ['tasks'];
   r.addHook('preHandler', app.requireUser);
 
@@ -66,6 +72,7 @@ export async function tasksRoutes(app: FastifyInstance, opts: { tasks: TasksServ
         querystring: listTasksQuery,
         response: { 200: json(taskPage, 'A page of tasks, in the requested order'), ...errors(400, 401) },
       },
+      serializerCompiler,
     },
     (req) => {
       const user = currentUser(req);
@@ -86,6 +93,7 @@ export async function tasksRoutes(app: FastifyInstance, opts: { tasks: TasksServ
         params: taskIdParams,
         response: { 200: json(taskSchema, 'The task'), ...errors(400, 401, 404) },
       },
+      serializerCompiler,
     },
     (req) => tasks.get(currentUser(req), req.params.id),
   );
