@@ -189,6 +189,57 @@ describe('web app in chromium', () => {
     }
   }, 30_000);
 
+  it('saved filters live on the server: one kept by this browser moves there once; a new one shows in a second browser', async () => {
+    // a filter saved by the earlier, browser-only version of the app
+    const session = await apiAs<{ user: { id: string } }>(ctx, server.url, 'GET', '/api/auth/get-session');
+    const legacyKey = `filters:${session.user.id}`;
+    await page.evaluate(
+      ([key, value]) => localStorage.setItem(key!, value!),
+      [legacyKey, JSON.stringify([{ id: 'local-1', name: 'Legacy urgent', query: 'p1' }])],
+    );
+    await openInbox(page);
+    await page.getByRole('link', { name: 'Legacy urgent', exact: true }).waitFor();
+    await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), legacyKey)).toBeNull();
+    const uploaded = await apiAs<{ items: { name: string; query: string }[] }>(
+      ctx,
+      server.url,
+      'GET',
+      '/api/v1/filters',
+    );
+    expect(uploaded.items.map((f) => [f.name, f.query])).toEqual([['Legacy urgent', 'p1']]);
+
+    // a new one, through the editor: a syntax error is shown where it is, then fixed
+    await page.getByRole('button', { name: 'Add filter' }).click();
+    const editor = page.getByRole('dialog', { name: 'Add filter' });
+    await editor.getByLabel('Filter name').fill('Money matters');
+    await editor.getByLabel('Filter query').fill('#bills &');
+    await editor.getByRole('button', { name: 'Save filter' }).click();
+    await expect.poll(() => editor.getByRole('alert').textContent()).toContain('^');
+    await editor.getByLabel('Filter query').fill('#bills');
+    await editor.getByRole('button', { name: 'Save filter' }).click();
+    await page.waitForURL('**/filter?id=*');
+    await page.getByRole('heading', { name: 'Money matters', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Pay rent' }).first().waitFor();
+
+    const other = await chromium.browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      storageState: await ctx.storageState(),
+    });
+    try {
+      const p2 = await other.newPage();
+      await openInbox(p2);
+      await p2.getByRole('link', { name: 'Legacy urgent', exact: true }).waitFor();
+      await p2.getByRole('link', { name: 'Money matters', exact: true }).click();
+      await p2.getByRole('heading', { name: 'Money matters', level: 1 }).waitFor();
+      await p2.getByRole('button', { name: 'Pay rent' }).first().waitFor();
+      expect(p2.url()).toBe(page.url());
+    } finally {
+      await other.close();
+    }
+    // the next scenarios start from the Inbox
+    await openInbox(page);
+  }, 60_000);
+
   it('a keyboard-only run adds, edits and completes a task', async () => {
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Escape');

@@ -6,6 +6,7 @@ type S = components['schemas'];
 export type Task = S['Task'];
 export type TaskPage = S['TaskPage'];
 export type List = S['List'];
+export type SavedFilter = S['SavedFilter'];
 export type AppNotification = S['Notification'];
 export type HistoryItem = S['TaskHistory']['items'][number];
 export type Occurrences = S['Occurrences'];

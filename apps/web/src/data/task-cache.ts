@@ -7,6 +7,7 @@ export const keys = {
   taskList: (params: Record<string, string>) => ['tasks', 'list', params] as const,
   task: (id: string) => ['tasks', 'one', id] as const,
   lists: ['lists'] as const,
+  filters: ['filters'] as const,
   tags: ['tags'] as const,
   notifications: ['notifications'] as const,
   settings: ['settings'] as const,

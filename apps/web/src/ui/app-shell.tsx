@@ -4,7 +4,8 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { call, client, errorMessage, setUnauthenticatedHandler } from '../api/http';
-import type { AppNotification } from '../api/types';
+import type { AppNotification, SavedFilter } from '../api/types';
+import { useFilterActions, useLegacyFilterMigration, useSavedFilters } from '../data/filters';
 import { browserNotificationsEnabled, useNotificationActions } from '../data/notifications';
 import { useSession, useTimeZone } from '../data/session';
 import { useLiveStream } from '../data/stream';
@@ -16,8 +17,7 @@ import { FilterEditor } from './filter-editor';
 import { LogoIcon, MenuIcon, MoonIcon, PlusIcon, SparklesIcon, SunIcon } from './icons';
 import { NotificationBell } from './notification-bell';
 import type { QuickAddHandle } from './quick-add';
-import { loadFilters, storeFilters } from './saved-filters';
-import { type SavedFilter, ShellContext, type ShellState } from './shell-context';
+import { ShellContext, type ShellState } from './shell-context';
 import { ShortcutHelp } from './shortcut-help';
 import { useShortcuts } from './shortcuts';
 import { TaskPanel } from './task-panel';
@@ -193,11 +193,14 @@ export function AppShell({ children }: { children: React.ReactNode }) {
   const [assistantOpen, setAssistantOpen] = useState(false);
   const [navOpen, setNavOpen] = useState(false);
   const [filterEditorOpen, setFilterEditorOpen] = useState(false);
-  const [filters, setFilters] = useState<SavedFilter[]>([]);
   const quickAddRef = useRef<QuickAddHandle | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const lists = useLists();
+  const savedFilters = useSavedFilters();
+  const filters = useMemo(() => savedFilters.data ?? [], [savedFilters.data]);
+  const filterActions = useFilterActions();
   const user = session.data;
+  useLegacyFilterMigration(user?.id, savedFilters.data);
 
   useEffect(() => {
     setUnauthenticatedHandler(() => router.replace('/signin'));
@@ -205,9 +208,6 @@ export function AppShell({ children }: { children: React.ReactNode }) {
   useEffect(() => {
     if (session.isSuccess && !session.data) router.replace('/signin');
   }, [session.isSuccess, session.data, router]);
-  useEffect(() => {
-    if (user) setFilters(loadFilters(user.id));
-  }, [user]);
 
   const onNotification = useCallback(
     (n: AppNotification) => {
@@ -232,17 +232,9 @@ export function AppShell({ children }: { children: React.ReactNode }) {
   );
   const status = useLiveStream(onNotification);
 
-  const saveFilters = useCallback(
-    (f: SavedFilter[]) => {
-      setFilters(f);
-      if (user) storeFilters(user.id, f);
-    },
-    [user],
-  );
-
   const state: ShellState = useMemo(
-    () => ({ timeZone, openTask: setOpenTaskId, q, setQ, quickAddRef, savedFilters: filters, saveFilters }),
-    [timeZone, q, filters, saveFilters],
+    () => ({ timeZone, openTask: setOpenTaskId, q, setQ, quickAddRef }),
+    [timeZone, q],
   );
 
   const go = useCallback((href: string) => router.push(href), [router]);
@@ -406,9 +398,9 @@ export function AppShell({ children }: { children: React.ReactNode }) {
         open={filterEditorOpen}
         timeZone={timeZone}
         onClose={() => setFilterEditorOpen(false)}
-        onSave={(f) => {
-          saveFilters([...filters, f]);
-          router.push(viewHref({ kind: 'filter', id: f.id }));
+        onSave={async (f) => {
+          const saved = await filterActions.create(f);
+          if (saved) router.push(viewHref({ kind: 'filter', id: saved.id }));
         }}
       />
     </ShellContext.Provider>

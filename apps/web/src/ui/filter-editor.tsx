@@ -1,11 +1,17 @@
 'use client';
 import { useState } from 'react';
+import type { SavedFilter } from '../api/types';
+import { useSavedFilters } from '../data/filters';
 import { loadCore } from '../lib/core';
 import { Dialog } from './dialog';
-import type { SavedFilter } from './shell-context';
+
+/** What the form hands over; the server keeps the id. */
+export type FilterFields = Pick<SavedFilter, 'name' | 'query'>;
+/** A problem to show under the query; `at` places a caret under the query text. */
+type Problem = { message: string; at?: number };
 
 /** Checks a filter with the core parser (the server's own); the error says where, with a caret under it. */
-async function check(query: string, timeZone: string): Promise<{ message: string; at: number } | null> {
+async function check(query: string, timeZone: string): Promise<Problem | null> {
   const { DomainError, parseFilter } = await loadCore();
   try {
     parseFilter(query, { now: new Date(), timeZone });
@@ -34,7 +40,7 @@ export function FilterEditor({
   open: boolean;
   initial?: SavedFilter;
   timeZone: string;
-  onSave: (f: SavedFilter) => void;
+  onSave: (f: FilterFields) => void;
   onClose: () => void;
 }) {
   return (
@@ -52,12 +58,13 @@ function FilterForm({
 }: {
   initial?: SavedFilter;
   timeZone: string;
-  onSave: (f: SavedFilter) => void;
+  onSave: (f: FilterFields) => void;
   onClose: () => void;
 }) {
+  const saved = useSavedFilters().data ?? [];
   const [name, setName] = useState(initial?.name ?? '');
   const [query, setQuery] = useState(initial?.query ?? '');
-  const [error, setError] = useState<{ message: string; at: number } | null>(null);
+  const [error, setError] = useState<Problem | null>(null);
   const field =
     'mt-1 block w-full rounded-md border border-zinc-400 bg-white px-3 py-2 font-mono text-sm dark:border-zinc-600 dark:bg-zinc-950';
   return (
@@ -65,10 +72,17 @@ function FilterForm({
       className="space-y-3 p-5"
       onSubmit={async (e) => {
         e.preventDefault();
-        const problem = await check(query, timeZone);
+        const trimmed = name.trim();
+        // names are unique per user ignoring case, as the server holds them
+        const taken = saved.some(
+          (f) => f.id !== initial?.id && f.name.toLowerCase() === trimmed.toLowerCase(),
+        );
+        const problem = taken
+          ? { message: 'A saved filter with this name already exists' }
+          : await check(query, timeZone);
         setError(problem);
-        if (problem || !name.trim()) return;
-        onSave({ id: initial?.id ?? crypto.randomUUID(), name: name.trim(), query: query.trim() });
+        if (problem || !trimmed) return;
+        onSave({ name: trimmed, query: query.trim() });
         onClose();
       }}
     >
@@ -77,7 +91,10 @@ function FilterForm({
         Filter name
         <input
           value={name}
-          onChange={(e) => setName(e.target.value)}
+          onChange={(e) => {
+            setName(e.target.value);
+            setError(null);
+          }}
           required
           maxLength={100}
           className={field}
@@ -105,11 +122,13 @@ function FilterForm({
           className="rounded-md bg-red-50 p-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
         >
           <p>{error.message}</p>
-          <pre className="mt-1 overflow-x-auto font-mono text-xs">
-            {query}
-            {'\n'}
-            {' '.repeat(Math.max(0, error.at))}^
-          </pre>
+          {error.at !== undefined && (
+            <pre className="mt-1 overflow-x-auto font-mono text-xs">
+              {query}
+              {'\n'}
+              {' '.repeat(Math.max(0, error.at))}^
+            </pre>
+          )}
         </div>
       )}
       <p id="filter-help" className="text-xs text-zinc-600 dark:text-zinc-400">

@@ -10,15 +10,6 @@ export interface ShellState {
   setQ(q: string): void;
   /** the view's quick-add box registers itself here, so `q` reaches it */
   quickAddRef: RefObject<QuickAddHandle | null>;
-  /** ids of saved filters → their text (kept in this browser) */
-  savedFilters: SavedFilter[];
-  saveFilters(f: SavedFilter[]): void;
-}
-
-export interface SavedFilter {
-  id: string;
-  name: string;
-  query: string;
 }
 
 export const ShellContext = createContext<ShellState | null>(null);

@@ -1,6 +1,7 @@
 'use client';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useState } from 'react';
+import { useFilterActions, useSavedFilters } from '../../../data/filters';
 import { FilterEditor } from '../../../ui/filter-editor';
 import { useShell } from '../../../ui/shell-context';
 import { TaskView } from '../../../ui/task-view';
@@ -10,7 +11,10 @@ function FilterView() {
   const shell = useShell();
   const router = useRouter();
   const [editing, setEditing] = useState(false);
-  const filter = shell.savedFilters.find((f) => f.id === id);
+  const saved = useSavedFilters();
+  const actions = useFilterActions();
+  if (saved.isPending) return null;
+  const filter = saved.data?.find((f) => f.id === id);
   if (!filter) return <p className="p-6">This filter does not exist (any more).</p>;
   return (
     <>
@@ -29,7 +33,7 @@ function FilterView() {
               className="text-red-700 underline dark:text-red-300"
               onClick={() => {
                 if (!confirm(`Delete the filter “${filter.name}”?`)) return;
-                shell.saveFilters(shell.savedFilters.filter((f) => f.id !== id));
+                void actions.remove(id);
                 router.push('/inbox');
               }}
             >
@@ -43,7 +47,7 @@ function FilterView() {
         initial={filter}
         timeZone={shell.timeZone}
         onClose={() => setEditing(false)}
-        onSave={(f) => shell.saveFilters(shell.savedFilters.map((x) => (x.id === f.id ? f : x)))}
+        onSave={(f) => void actions.update(id, f)}
       />
     </>
   );
