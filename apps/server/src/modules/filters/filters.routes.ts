@@ -69,8 +69,8 @@ const toFilterDto = (f: FilterRow): z.output<typeof filterSchema> => ({
 
 /**
  * Saved filters (`/filters`): a user's named queries, synced across devices. Names are unique per user
- * ignoring case (409 FILTER_NAME_TAKEN); a query is stored only when the filter parser accepts it, so a
- * saved filter always runs; a user keeps at most `limits.savedFiltersMax` of them.
+ * ignoring case (409 FILTER_NAME_TAKEN); a query is stored only when the filter parser accepts it (the
+ * same check as `GET /tasks?filter=`); a user keeps at most `limits.savedFiltersMax` of them.
  */
 export async function filtersRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
   const { db, clock } = opts;
