@@ -57,6 +57,7 @@ describe('saved filters', () => {
     });
     const urgent = await create({ name: 'Urgent', query: 'p1' });
     expect(urgent.position).toBe(1);
+    clock.set('2026-03-11T11:00:01Z');
     const errands = await create({ name: 'Errands', query: '+Errands', position: 1 });
     // equal positions keep creation order
     expect(await names()).toEqual(['Work today', 'Urgent', 'Errands']);
