@@ -16,9 +16,21 @@ import * as schema from './schema.ts';
 /** Extensions the migrations need (pg_trgm for fuzzy search, btree_gin for the per-user search index). */
 export const pgliteExtensions = { pg_trgm, btree_gin };
 
+/**
+ * PGlite hands Postgres its shared memory zero-filled, so all of `shared_buffers` (128 MB by default) is
+ * resident from the first second. 32 MB holds a personal instance's working set; other pages are read back
+ * from the data directory. A start parameter rather than `postgresqlconf`, which writes postgresql.conf into
+ * the data directory.
+ */
+const sharedBuffers = '32MB';
+
 export function createPgliteDatabase(dataDir: string | undefined): Database {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite({ ...(dataDir ? { dataDir } : {}), extensions: pgliteExtensions });
+  const client = new PGlite({
+    ...(dataDir ? { dataDir } : {}),
+    extensions: pgliteExtensions,
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`],
+  });
   // database spans when tracing is on, in and out of transactions (a no-op check per query otherwise)
   traceQueries(client);
   const transaction = client.transaction.bind(client);
