@@ -101,7 +101,7 @@ export async function buildApp(config: Config, infra: Infra): Promise<FastifyIns
       async (v1) => {
         await v1.register(tasksRoutes, { tasks, checkResponses: config.checkResponses });
         await v1.register(quickAddRoutes, { db, clock, tasks });
-        await v1.register(listsRoutes, { db, clock });
+        await v1.register(listsRoutes, { db, clock, tasks });
         await v1.register(filtersRoutes, { db, clock });
         await v1.register(tagsRoutes, { db });
         await v1.register(tokensRoutes, { db, clock });

@@ -6,9 +6,11 @@ import { z } from 'zod';
 import type { Clock } from '../../infra/clock/clock.ts';
 import type { Db } from '../../infra/db/db.ts';
 import { isUniqueViolation } from '../../infra/db/pg-errors.ts';
-import { lists, tasks } from '../../infra/db/schema.ts';
+import { lists } from '../../infra/db/schema.ts';
 import { currentUser } from '../../plugins/authenticate.ts';
 import { errors, instant, json, noContent } from '../../plugins/openapi.responses.ts';
+import { writeContext } from '../tasks/tasks.routes.ts';
+import type { TasksService } from '../tasks/tasks.service.ts';
 import { ensureInbox } from './lists.repository.ts';
 
 const listParams = z.object({ id: z.uuid({ message: 'must be a list id (uuid)' }) });
@@ -63,7 +65,7 @@ const toListDto = (l: ListRow, open = 0): z.output<typeof listSchema> => ({
   updated_at: l.updatedAt.toISOString(),
 });
 
-export async function listsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock }) {
+export async function listsRoutes(app: FastifyInstance, opts: { db: Db; clock: Clock; tasks: TasksService }) {
   const { db, clock } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['lists'];
@@ -175,17 +177,7 @@ export async function listsRoutes(app: FastifyInstance, opts: { db: Db; clock: C
       },
     },
     async (req, reply) => {
-      const user = currentUser(req);
-      const list = await owned(user.id, req.params.id);
-      if (list.isInbox) throw new DomainError('INBOX_NOT_DELETABLE');
-      await db.transaction(async (tx) => {
-        const inbox = await ensureInbox(tx, user.id);
-        await tx
-          .update(tasks)
-          .set({ listId: inbox })
-          .where(and(eq(tasks.listId, list.id), eq(tasks.userId, user.id)));
-        await tx.delete(lists).where(and(eq(lists.id, list.id), eq(lists.userId, user.id)));
-      });
+      await opts.tasks.deleteList(writeContext(req), req.params.id);
       return reply.code(204).send();
     },
   );

@@ -328,7 +328,7 @@ export class TasksService {
   ): Promise<TaskDto> {
     const at = this.clock.now();
     let wrote = false;
-    const row = await this.db.transaction(async (tx) => {
+    const write = this.db.transaction(async (tx) => {
       const current = await findTask(tx, ctx.user.id, id, { forUpdate: true });
       if (!current) throw new DomainError('TASK_NOT_FOUND');
       if (ifMatch !== undefined && ifMatch !== current.version) {
@@ -343,8 +343,42 @@ export class TasksService {
       wrote = true;
       return updated;
     });
+    const row = await write.catch((err: unknown) => {
+      throw refusedReference(err);
+    });
     if (wrote) this.outboxWritten();
     return toTaskDto(row);
+  }
+
+  /**
+   * Deletes one of the user's lists (never the Inbox) and moves its tasks, trashed ones included, to the
+   * Inbox as ordinary changes: each moved task gets its version bump and its `task.updated` events, so other
+   * open clients and the activity log see the move. The list row is locked first, so a create or move into
+   * the list that runs meanwhile either commits before (and its task is moved too) or fails its foreign key
+   * after the delete and answers LIST_NOT_FOUND.
+   */
+  async deleteList(ctx: WriteContext, listId: string): Promise<void> {
+    const at = this.clock.now();
+    const owner = and(eq(lists.id, listId), eq(lists.userId, ctx.user.id));
+    const moved = await this.db.transaction(async (tx) => {
+      const [list] = await tx.select({ isInbox: lists.isInbox }).from(lists).where(owner).for('update');
+      if (!list) throw new DomainError('LIST_NOT_FOUND');
+      if (list.isInbox) throw new DomainError('INBOX_NOT_DELETABLE');
+      const inbox = await this.inboxIds.get(tx, ctx.user.id);
+      const rows = await tx
+        .select(taskColumns)
+        .from(tasks)
+        .where(and(eq(tasks.listId, listId), eq(tasks.userId, ctx.user.id)))
+        .orderBy(tasks.id)
+        .for('update');
+      for (const row of rows) {
+        const updated = await updateTaskRow(tx, row, { listId: inbox }, at);
+        await this.afterWrite(tx, ctx, 'task.updated', row, updated, at);
+      }
+      await tx.delete(lists).where(owner);
+      return rows.length;
+    });
+    if (moved > 0) this.outboxWritten();
   }
 
   /**
@@ -440,6 +474,12 @@ function refusedReference(err: unknown): unknown {
   const fk = violatedForeignKey(err);
   if (fk === 'tasks_user_id_users_id_fk' || fk === 'lists_user_id_users_id_fk') {
     return new DomainError('UNAUTHENTICATED', 'The account no longer exists');
+  }
+  // the list was deleted between the ownership check and the write (deleteList locks it meanwhile)
+  if (fk === 'tasks_list_id_lists_id_fk') {
+    return new DomainError('LIST_NOT_FOUND', 'List not found', [
+      { path: 'body.list_id', message: 'no such list' },
+    ]);
   }
   return err;
 }
