@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../src/infra/db/schema.ts';
+import type { CloudEvent } from '../../src/infra/events/cloud-event.ts';
 import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.ts';
 import { testDatabaseUrl } from '../helpers/test-db.ts';
 
@@ -40,7 +41,9 @@ async function listMoves(taskId: string) {
       ),
     );
   return rows.flatMap(({ event }) =>
-    (event.data.payload as { changes: { field: string; before: unknown; after: unknown }[] }).changes
+    (
+      event as CloudEvent<{ changes: { field: string; before: unknown; after: unknown }[] }>
+    ).data.payload.changes
       .filter((c) => c.field === 'list_id')
       .map((c) => ({ from: c.before, to: c.after })),
   );
