@@ -300,6 +300,75 @@ describe('web app in chromium', () => {
     await panel.getByRole('button', { name: 'Close assistant' }).click();
   }, 45_000);
 
+  it('assistant conversations: a new one, the first reopened from the list and continued, the other deleted, the last one remembered', async () => {
+    type Summary = { id: string; title: string };
+    const conversations = async () =>
+      (await apiAs<{ items: Summary[] }>(ctx, server.url, 'GET', '/api/v1/conversations')).items;
+    const panel = page.getByRole('complementary', { name: 'Assistant' });
+    const send = async (text: string, reply: RegExp) => {
+      await panel.getByRole('textbox', { name: 'Message the assistant' }).fill(text);
+      await panel.getByRole('button', { name: 'Send' }).click();
+      await panel.getByText(reply).waitFor({ timeout: 20_000 });
+    };
+    const history = async () => {
+      await panel.getByRole('button', { name: 'Past conversations' }).click();
+      return panel.getByRole('region', { name: 'Past conversations' });
+    };
+    // after a reload the panel reopens the conversation of the previous test
+    await page.reload();
+    await page.getByRole('button', { name: 'Assistant' }).click();
+    await panel.getByText('add water the plants tomorrow at 8am').waitFor();
+    const [plants] = await conversations();
+
+    await panel.getByRole('button', { name: 'New conversation' }).click();
+    await panel.getByText(/Ask about your tasks/).waitFor();
+    expect(await panel.getByText('add water the plants tomorrow at 8am').count()).toBe(0);
+    await send('add buy oat milk tomorrow at 9am', /Added "buy oat milk"/i);
+    const listed = await conversations();
+    expect(listed.map((c) => c.title)).toEqual(['add buy oat milk tomorrow at 9am', plants!.title]);
+    const milk = listed[0]!;
+
+    // the list, newest first, keyboard-reachable; the first conversation comes back with its messages
+    let list = await history();
+    const entries = list.getByRole('listitem');
+    await expect.poll(() => entries.count()).toBe(2);
+    expect(await entries.first().textContent()).toContain('buy oat milk');
+    expect(await isFocused(list.getByRole('button').first())).toBe(true);
+    await list.getByRole('button', { name: /^add water the plants/ }).click();
+    await panel.getByRole('button', { name: /Open task: water the plants/i }).waitFor();
+    expect(await panel.getByText('add buy oat milk tomorrow at 9am').count()).toBe(0);
+    // continued, it grows on the server under the same id
+    await send('add feed the cat tomorrow at 7am', /Added "feed the cat"/i);
+    await expect
+      .poll(async () => {
+        const c = await apiAs<{ messages: unknown[] }>(
+          ctx,
+          server.url,
+          'GET',
+          `/api/v1/conversations/${plants!.id}`,
+        );
+        return c.messages.length;
+      })
+      .toBe(4);
+    expect((await conversations()).map((c) => c.id)).toEqual([plants!.id, milk.id]);
+
+    // the other one deleted, after the confirmation
+    list = await history();
+    page.once('dialog', (d) => void d.accept());
+    await list.getByRole('button', { name: `Delete conversation “${milk.title}”` }).click();
+    await expect.poll(async () => (await conversations()).map((c) => c.id)).toEqual([plants!.id]);
+    await page.keyboard.press('Escape');
+    await list.waitFor({ state: 'detached' });
+    await panel.waitFor();
+
+    // remembered across a reload: the continued conversation, both turns
+    await page.reload();
+    await page.getByRole('button', { name: 'Assistant' }).click();
+    await panel.getByText('add feed the cat tomorrow at 7am').waitFor();
+    await panel.getByText('add water the plants tomorrow at 8am').waitFor();
+    await panel.getByRole('button', { name: 'Close assistant' }).click();
+  }, 90_000);
+
   it('has no axe violation (WCAG 2.2 A/AA) on every main view, light and dark; screenshots saved', async () => {
     mkdirSync(screenshotDir, { recursive: true });
     // a list's and a tag's own view: the Inbox list and the rent task's tag

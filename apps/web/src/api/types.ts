@@ -11,6 +11,8 @@ export type AppNotification = S['Notification'];
 export type HistoryItem = S['TaskHistory']['items'][number];
 export type Occurrences = S['Occurrences'];
 export type AccessToken = S['TokenList']['items'][number];
+export type ConversationSummary = S['ConversationList']['items'][number];
+export type Conversation = S['Conversation'];
 export type ReminderSpec = Task['reminders'][number];
 /** Body of PATCH /tasks/:id */
 export type TaskInput = NonNullable<

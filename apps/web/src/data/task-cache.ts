@@ -12,6 +12,8 @@ export const keys = {
   notifications: ['notifications'] as const,
   settings: ['settings'] as const,
   session: ['session'] as const,
+  conversations: ['conversations'] as const,
+  conversation: (id: string) => ['conversations', 'one', id] as const,
 };
 
 type Snapshot = [readonly unknown[], unknown][];

@@ -91,3 +91,24 @@ export function timeZones(): string[] {
     return [];
   }
 }
+
+const ago = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+
+/** How long before `now` an instant was, as "now", "5 min. ago", "yesterday", "3 days ago"… */
+export function timeAgo(at: string, now: Date): string {
+  const seconds = Math.round((new Date(at).getTime() - now.getTime()) / 1000);
+  const steps: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['second', 60],
+    ['minute', 60],
+    ['hour', 24],
+    ['day', 7],
+    ['week', 4.35],
+    ['month', 12],
+  ];
+  let value = seconds;
+  for (const [unit, size] of steps) {
+    if (Math.abs(value) < size) return unit === 'second' ? ago.format(0, 'second') : ago.format(value, unit);
+    value = Math.round(value / size);
+  }
+  return ago.format(value, 'year');
+}

@@ -3,8 +3,12 @@ import { useChat } from '@ai-sdk/react';
 import { useQueryClient } from '@tanstack/react-query';
 import { DefaultChatTransport, type UIMessage } from 'ai';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { lastConversation, useConversation } from '../data/conversations';
+import { useSession } from '../data/session';
+import { keys } from '../data/task-cache';
 import { invalidateAfterChange } from '../data/tasks';
-import { CloseIcon } from './icons';
+import { ConversationHistory } from './conversation-history';
+import { CloseIcon, PlusIcon } from './icons';
 
 interface TaskCard {
   id: string;
@@ -93,12 +97,16 @@ function Message({ message, onOpenTask }: { message: UIMessage; onOpenTask: (id:
   );
 }
 
-/** The assistant chat, streamed from /api/v1/chat; tasks in replies are cards that open the task. */
-export default function AssistantPanel({
-  onClose,
+/** The chat of one conversation: starts from its stored messages; what is sent goes on under its id. */
+function ChatView({
+  id,
+  initial,
+  onSend,
   onOpenTask,
 }: {
-  onClose: () => void;
+  id: string;
+  initial: UIMessage[];
+  onSend: () => void;
   onOpenTask: (id: string) => void;
 }) {
   const qc = useQueryClient();
@@ -106,10 +114,16 @@ export default function AssistantPanel({
     () => new DefaultChatTransport({ api: '/api/v1/chat', credentials: 'same-origin' }),
     [],
   );
+  // the chat id is the conversation id: the server appends each turn to the conversation it names
   const { messages, sendMessage, status, error, stop } = useChat({
+    id,
+    messages: initial,
     transport,
-    // the assistant may have changed tasks: the views refetch when a reply ends
-    onFinish: () => invalidateAfterChange(qc),
+    onFinish: () => {
+      // the assistant may have changed tasks: the views refetch when a reply ends; the list has this one first
+      invalidateAfterChange(qc);
+      void qc.invalidateQueries({ queryKey: keys.conversations, exact: true });
+    },
   });
   const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
@@ -124,22 +138,7 @@ export default function AssistantPanel({
   const busy = status === 'submitted' || status === 'streaming';
 
   return (
-    <aside
-      aria-label="Assistant"
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
-      className="fixed inset-0 z-40 flex flex-col bg-white shadow-2xl md:inset-y-0 md:right-0 md:left-auto md:w-[26rem] md:border-l md:border-zinc-300 dark:bg-zinc-950 md:dark:border-zinc-700"
-    >
-      <div className="flex items-center justify-between border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
-        <h2 className="font-semibold">Assistant</h2>
-        <button
-          type="button"
-          onClick={onClose}
-          aria-label="Close assistant"
-          className="rounded-md px-2 py-1 text-lg"
-        >
-          <CloseIcon className="size-5" />
-        </button>
-      </div>
+    <>
       <ul className="flex-1 space-y-3 overflow-y-auto p-4" aria-live="polite">
         {messages.length === 0 && (
           <li className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -162,6 +161,7 @@ export default function AssistantPanel({
         onSubmit={(e) => {
           e.preventDefault();
           if (!text.trim() || busy) return;
+          onSend();
           void sendMessage({ text: text.trim() });
           setText('');
         }}
@@ -196,6 +196,100 @@ export default function AssistantPanel({
           </button>
         )}
       </form>
+    </>
+  );
+}
+
+/** The conversation shown: one the server has (`stored`), or a new one it learns of with the first message. */
+interface Current {
+  id: string;
+  stored: boolean;
+}
+
+const fresh = (): Current => ({ id: crypto.randomUUID(), stored: false });
+
+/**
+ * The assistant, streamed from /api/v1/chat; tasks in replies are cards that open the task. It reopens the
+ * conversation this browser showed last for the account; earlier ones are listed, to reopen or delete.
+ */
+export default function AssistantPanel({
+  onClose,
+  onOpenTask,
+}: {
+  onClose: () => void;
+  onOpenTask: (id: string) => void;
+}) {
+  const userId = useSession().data?.id;
+  const [current, setCurrent] = useState<Current>();
+  useEffect(() => {
+    if (!userId) return;
+    const last = lastConversation.get(userId);
+    setCurrent(last ? { id: last, stored: true } : fresh());
+  }, [userId]);
+  const loaded = useConversation(current?.stored ? current.id : undefined);
+  // deleted meanwhile (another tab or device): start a new one
+  useEffect(() => {
+    if (loaded.data === null && userId) {
+      lastConversation.clear(userId);
+      setCurrent(fresh());
+    }
+  }, [loaded.data, userId]);
+
+  const open = (id: string) => {
+    if (!userId) return;
+    lastConversation.set(userId, id);
+    setCurrent({ id, stored: true });
+  };
+  const startNew = () => {
+    if (userId) lastConversation.clear(userId);
+    setCurrent(fresh());
+  };
+  const ready = current && (!current.stored || loaded.data);
+
+  return (
+    <aside
+      aria-label="Assistant"
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      className="fixed inset-0 z-40 flex flex-col bg-white shadow-2xl md:inset-y-0 md:right-0 md:left-auto md:w-[26rem] md:border-l md:border-zinc-300 dark:bg-zinc-950 md:dark:border-zinc-700"
+    >
+      <div className="flex items-center gap-1 border-b border-zinc-200 px-4 py-2 dark:border-zinc-800">
+        <h2 className="mr-auto font-semibold">Assistant</h2>
+        <ConversationHistory
+          current={current?.id}
+          onOpen={open}
+          onDeleted={(id) => id === current?.id && startNew()}
+        />
+        <button
+          type="button"
+          onClick={startNew}
+          aria-label="New conversation"
+          title="New conversation"
+          className="rounded-md p-2 hover:bg-zinc-100 dark:hover:bg-zinc-800"
+        >
+          <PlusIcon className="size-5" />
+        </button>
+        <button
+          type="button"
+          onClick={onClose}
+          aria-label="Close assistant"
+          className="rounded-md px-2 py-1 text-lg"
+        >
+          <CloseIcon className="size-5" />
+        </button>
+      </div>
+      {ready ? (
+        <ChatView
+          key={current.id}
+          id={current.id}
+          initial={((current.stored ? loaded.data?.messages : undefined) as UIMessage[] | undefined) ?? []}
+          onSend={() => userId && lastConversation.set(userId, current.id)}
+          onOpenTask={onOpenTask}
+        />
+      ) : (
+        <p className="flex-1 p-4 text-sm text-zinc-600 dark:text-zinc-400" role="status">
+          {loaded.isError ? 'The conversation could not be loaded.' : 'Loading the conversation…'}
+        </p>
+      )}
     </aside>
   );
 }

@@ -77,6 +77,17 @@ export const PlusIcon = ({ className }: P) => (
     <path d="M12 5v14M5 12h14" />
   </Svg>
 );
+export const HistoryIcon = ({ className }: P) => (
+  <Svg className={className}>
+    <path d="M3 12a9 9 0 1 0 3-6.7L3 8" />
+    <path d="M3 3v5h5M12 7v5l3 2" />
+  </Svg>
+);
+export const TrashIcon = ({ className }: P) => (
+  <Svg className={className}>
+    <path d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3" />
+  </Svg>
+);
 export const LogoIcon = ({ className }: P) => (
   <Svg className={className}>
     <path d="M12 2 22 12 12 22 2 12z" fill="currentColor" />
