@@ -334,6 +334,13 @@ describe('web app in chromium', () => {
     await expect.poll(() => entries.count()).toBe(2);
     expect(await entries.first().textContent()).toContain('buy oat milk');
     expect(await isFocused(list.getByRole('button').first())).toBe(true);
+    const axe = await new AxeBuilder({ page })
+      .include('aside[aria-label="Assistant"]')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    expect(
+      axe.violations.map((v) => `${v.id} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
     await list.getByRole('button', { name: /^add water the plants/ }).click();
     await panel.getByRole('button', { name: /Open task: water the plants/i }).waitFor();
     expect(await panel.getByText('add buy oat milk tomorrow at 9am').count()).toBe(0);
