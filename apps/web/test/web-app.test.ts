@@ -334,6 +334,8 @@ describe('web app in chromium', () => {
     await expect.poll(() => entries.count()).toBe(2);
     expect(await entries.first().textContent()).toContain('buy oat milk');
     expect(await isFocused(list.getByRole('button').first())).toBe(true);
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, 'assistant-history-light-1280.png') });
     const axe = await new AxeBuilder({ page })
       .include('aside[aria-label="Assistant"]')
       .withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'])
