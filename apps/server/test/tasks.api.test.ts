@@ -257,6 +257,45 @@ describe('listing, search, filters, sort and cursor', () => {
     expect((await asV(`/tasks?q=${encodeURIComponent('"unterminated & | ! :*')}`)).status).toBe(200);
   });
 
+  it('matches a finished word exactly while that fills a page; the prefix only joins when it does not', async () => {
+    const w = await t.signUp({ timeZone: 'UTC' });
+    const get = (url: string) =>
+      t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: w.headers }).then((r) => r.json());
+    const mk = (title: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/tasks', headers: w.headers, payload: { title } });
+    await mk('Invoiceninja export'); // a word that only starts with "invoice"
+    for (let i = 0; i < 3; i++) await mk(`Send invoice ${i}`);
+    // 3 whole-word matches don't fill a page of 3+: the prefix runs too and adds the longer word
+    expect(titles(await get('/tasks?q=invoice&limit=10')).sort()).toEqual([
+      'Invoiceninja export',
+      'Send invoice 0',
+      'Send invoice 1',
+      'Send invoice 2',
+    ]);
+    // a full page of whole-word matches: only those, and the next page continues in the same mode
+    const first = await get('/tasks?q=invoice&limit=2');
+    expect(titles(first).every((x) => x.startsWith('Send invoice'))).toBe(true);
+    const second = await get(`/tasks?q=invoice&limit=2&cursor=${first.next_cursor}`);
+    expect(titles(second)).toHaveLength(1);
+    expect(titles(second)[0]).toMatch(/^Send invoice/);
+    expect(second.next_cursor).toBeNull();
+    // a word still being typed has no whole-word match: the prefix finds it
+    expect(titles(await get('/tasks?q=invoicen'))).toEqual(['Invoiceninja export']);
+    // a cursor naming an unknown search mode is refused like any forged cursor
+    const forged = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(first.next_cursor, 'base64url').toString()),
+        mode: 'regex',
+      }),
+    ).toString('base64url');
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/tasks?q=invoice&limit=2&cursor=${forged}`,
+      headers: w.headers,
+    });
+    expect(res.statusCode).toBe(400);
+  });
+
   it('filters by priority, tags (any / all), due range, overdue and has_due', async () => {
     expect(titles((await asV('/tasks?priority=urgent,high&sort=title')).body)).toEqual([
       'Call the plumber',

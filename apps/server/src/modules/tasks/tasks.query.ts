@@ -90,20 +90,28 @@ export const dueDeadline = sql`(case when ${tasks.dueAllDay}
   then (((${tasks.dueAt} at time zone coalesce(${tasks.dueTz}, 'UTC'))::date + 1)::timestamp at time zone coalesce(${tasks.dueTz}, 'UTC'))
   else ${tasks.dueAt} end)`;
 
+/**
+ * exact: full text in websearch syntax, every word matched as a whole (stemmed) word; fts: the same with the
+ * last word as a prefix; fuzzy: trigram word similarity on the title.
+ */
+export type SearchMode = 'exact' | 'fts' | 'fuzzy';
+const searchModes: readonly SearchMode[] = ['exact', 'fts', 'fuzzy'];
+
 export interface SearchPlan {
-  /** full text: websearch syntax, last word as a prefix; fuzzy: trigram word similarity on the title */
-  mode: 'fts' | 'fuzzy';
+  mode: SearchMode;
   match: SQL;
   rank: SQL;
+  /** whether the plan matches its last word as a prefix (only `fts`, and only where a prefix applies) */
+  prefix: boolean;
 }
 
 const lastWordPattern = /([\p{L}\p{N}_]+)\s*$/u;
 
 /**
- * Full-text query for `q`: PostgreSQL websearch syntax for everything but the last word, which is matched
- * as a prefix so that typing "gro" already finds "groceries".
+ * Full-text query for `q`: PostgreSQL websearch syntax; in `fts` mode the last word is matched as a prefix so
+ * that typing "gro" already finds "groceries".
  */
-export function searchPlan(q: string, mode: 'fts' | 'fuzzy'): SearchPlan | null {
+export function searchPlan(q: string, mode: SearchMode): SearchPlan | null {
   const text = q.trim();
   if (!text) return null;
   if (mode === 'fuzzy') {
@@ -111,13 +119,14 @@ export function searchPlan(q: string, mode: 'fts' | 'fuzzy'): SearchPlan | null 
       mode,
       match: sql`${text} <% ${tasks.title}`,
       rank: sql`word_similarity(${text}, ${tasks.title})`,
+      prefix: false,
     };
   }
   const m = lastWordPattern.exec(text);
   const quotes = (text.match(/"/g) ?? []).length;
   const before = m ? text.slice(0, m.index) : text;
   // no prefix for a word inside an open quote or negated with "-"
-  const prefixable = m && quotes % 2 === 0 && !/-$/.test(before);
+  const prefixable = mode === 'fts' && m && quotes % 2 === 0 && !/-$/.test(before);
   let query: SQL;
   if (prefixable && m) {
     const prefix = sql`to_tsquery('english', ${`${m[1]!.toLowerCase()}:*`})`;
@@ -125,13 +134,18 @@ export function searchPlan(q: string, mode: 'fts' | 'fuzzy'): SearchPlan | null 
   } else {
     query = sql`websearch_to_tsquery('english', ${text})`;
   }
-  return { mode, match: sql`${tasks.search} @@ ${query}`, rank: sql`ts_rank_cd(${tasks.search}, ${query})` };
+  return {
+    mode,
+    match: sql`${tasks.search} @@ ${query}`,
+    rank: sql`ts_rank_cd(${tasks.search}, ${query})`,
+    prefix: Boolean(prefixable),
+  };
 }
 
 export interface Cursor {
   sig: string;
   values: (string | null)[];
-  mode?: 'fts' | 'fuzzy';
+  mode?: SearchMode;
 }
 
 export function encodeCursor(c: Cursor): string {
@@ -144,7 +158,8 @@ export function decodeCursor(raw: string, sig: string): Cursor {
     if (
       c.sig !== sig ||
       !Array.isArray(c.values) ||
-      !c.values.every((v) => v === null || typeof v === 'string')
+      !c.values.every((v) => v === null || typeof v === 'string') ||
+      (c.mode !== undefined && !searchModes.includes(c.mode))
     ) {
       throw new Error('mismatch');
     }

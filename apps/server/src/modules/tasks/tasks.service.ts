@@ -28,6 +28,7 @@ import {
   orderBy,
   parsePriorities,
   parseQueryDate,
+  type SearchMode,
   searchPlan,
   sortSignature,
   sortTermsFor,
@@ -238,7 +239,7 @@ export class TasksService {
     const cursor = query.cursor ? decodeCursor(query.cursor, sig) : undefined;
     const conditions = this.listConditions(user, query);
     if (extraFilter) conditions.push(extraFilter);
-    const run = async (mode: 'fts' | 'fuzzy') => {
+    const run = async (mode: SearchMode) => {
       const plan = query.q ? searchPlan(query.q, mode) : null;
       const terms = sortTermsFor(query, plan);
       const where = [...conditions];
@@ -255,7 +256,7 @@ export class TasksService {
           .where(and(...where))
           .orderBy(...orderBy(terms))
           .limit(query.limit + 1);
-      if (mode === 'fts') return { rows: await select(this.db), mode };
+      if (mode !== 'fuzzy') return { rows: await select(this.db), mode };
       // the default word-similarity threshold (0.6) misses one-letter typos in longer words
       const rows = await this.db.transaction(async (tx) => {
         await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', '0.5', true)`);
@@ -263,7 +264,19 @@ export class TasksService {
       });
       return { rows, mode };
     };
-    let result = await run(cursor?.mode ?? 'fts');
+    // Whole words first: an exact word reads only this user's entries of the (user_id, search) index, where a
+    // prefix makes PostgreSQL collect every user's matches of it (a common word at 1,000,000 tasks: 5 ms
+    // against 44 ms). When whole words don't fill a page, the prefix (a superset) finds what is being typed.
+    let result = await run(cursor?.mode ?? 'exact');
+    if (
+      query.q &&
+      !cursor &&
+      result.mode === 'exact' &&
+      result.rows.length <= query.limit &&
+      searchPlan(query.q, 'fts')?.prefix
+    ) {
+      result = await run('fts');
+    }
     // typo tolerance: when full text finds nothing, fall back to trigram similarity on titles
     if (query.q && !cursor && result.rows.length === 0) result = await run('fuzzy');
     const page = result.rows.slice(0, query.limit);
